@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// bothy's command line: argv → a command → the layer below; every error is one line and an exit code.
+
+import { Command, CommanderError } from 'commander';
+import { addVmOptions } from './vm-options.js';
+import { runCommand, type RunOptions } from './run.js';
+import { dumpFirmwareCommand } from './dump-firmware.js';
+import { CliError } from './cli-error.js';
+import { EXIT } from './exit-codes.js';
+import { KvmError } from '../kvm/kvm-error.js';
+import { LoaderError } from '../arch/x86_64/kernel-image.js';
+import { VmConfigError } from '../vm/vm-config.js';
+
+function exitCodeForError(e: unknown): number {
+  if (e instanceof CliError) return e.exitCode;
+  if (e instanceof KvmError && e.op.startsWith('open /dev/kvm')) return EXIT.KVM_UNAVAILABLE;
+  if (e instanceof LoaderError) return EXIT.BAD_INPUT;
+  if (e instanceof VmConfigError || e instanceof RangeError) return EXIT.USAGE;
+  return EXIT.FAILURE;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = EXIT.OK as number;
+  const program = new Command()
+    .name('bothy')
+    .description('A KVM hypervisor stack in TypeScript: boot micro-guests and Linux kernels.')
+    .exitOverride()
+    .showHelpAfterError();
+
+  addVmOptions(
+    program
+      .command('run')
+      .description('Boot a VM with its console (COM1) on stdin/stdout. With no --kernel, boots the demo guest.\n' +
+        'Exit code: 0 when the guest powers off or resets, the guest\'s own code when it reports one on\n' +
+        `the test port, ${EXIT.VM_CRASHED} when the VM crashes, ${EXIT.TIMEOUT} on --timeout, ${EXIT.SIGNAL} on Ctrl-C, ` +
+        `${EXIT.USAGE} for bad options, ${EXIT.BAD_INPUT} for a malformed kernel, ${EXIT.NO_INPUT} for a missing file, ` +
+        `${EXIT.KVM_UNAVAILABLE} when /dev/kvm is unusable.`),
+  )
+    .option('--timeout <seconds>', 'stop the VM after this long (a watchdog)')
+    .option('--quiet', 'do not print how the VM ended when it ended cleanly')
+    .action(async (o: RunOptions) => {
+      code = await runCommand(o);
+    });
+
+  addVmOptions(
+    program
+      .command('dump-firmware')
+      .description('Write the firmware tables bothy generates for a VM (one .dat per ACPI table) to a directory.'),
+  )
+    .requiredOption('--out <dir>', 'directory to write the tables to (created if missing)')
+    .action((o: Parameters<typeof dumpFirmwareCommand>[0]) => {
+      code = dumpFirmwareCommand(o);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    process.stderr.write(`bothy: ${(e as Error).message}\n`);
+    return exitCodeForError(e);
+  }
+}
+
+process.exitCode = await main(process.argv);
+// vCPU workers and stdin may still hold the event loop; the outcome is decided.
+setImmediate(() => process.exit());

@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as S from './structs.js';
+import * as I from './ioctls.js';
+import { kvm_run_header, kvm_run_mmio, kvm_run_internal, KVM_RUN_EXIT_UNION } from './kvm-run.js';
+
+// Golden values printed by a C program against linux/kvm.h (x86-64) — sizeof() and the ioctl macros.
+test('KVM struct sizes match the kernel headers', () => {
+  assert.equal(S.kvm_regs.size, 0x90);
+  assert.equal(S.kvm_sregs.size, 0x138);
+  assert.equal(S.kvm_fpu.size, 0x1a0);
+  assert.equal(S.kvm_cpuid_entry2.size, 0x28);
+  assert.equal(S.kvm_userspace_memory_region.size, 0x20);
+  assert.equal(S.kvm_pit_config.size, 0x40);
+  assert.equal(S.kvm_segment.size, 24);
+  assert.equal(S.kvm_dtable.size, 16);
+  assert.equal(S.kvm_enable_cap.size, 0x68);
+  assert.equal(kvm_run_header.size, 32);
+  assert.equal(KVM_RUN_EXIT_UNION + kvm_run_mmio.offsets.is_write, 0x34);
+  assert.equal(KVM_RUN_EXIT_UNION + kvm_run_internal.offsets.data, 0x28);
+});
+
+test('KVM ioctl numbers match the kernel headers', () => {
+  assert.equal(I.KVM_RUN, 0xae80);
+  assert.equal(I.KVM_GET_SUPPORTED_CPUID, 0xc008ae05);
+  assert.equal(I.KVM_SET_USER_MEMORY_REGION, 0x4020ae46);
+  assert.equal(I.KVM_IRQ_LINE, 0x4008ae61);
+  assert.equal(I.KVM_CREATE_PIT2, 0x4040ae77);
+  assert.equal(I.KVM_GET_REGS, 0x8090ae81);
+  assert.equal(I.KVM_SET_SREGS, 0x4138ae84);
+  assert.equal(I.KVM_GET_MSRS, 0xc008ae88);
+  assert.equal(I.KVM_SET_CPUID2, 0x4008ae90);
+  assert.equal(I.KVM_GET_MP_STATE, 0x8004ae98);
+  assert.equal(I.KVM_GET_FPU, 0x81a0ae8c);
+  assert.equal(I.KVM_ENABLE_CAP, 0x4068aea3);
+  assert.equal(I.KVM_GET_MSR_INDEX_LIST, 0xc004ae02);
+  assert.equal(I.KVM_SET_IDENTITY_MAP_ADDR, 0x4008ae48);
+});
+
+test('KVM capability numbers match the kernel headers', () => {
+  assert.deepEqual(
+    [I.KVM_CAP.MAX_VCPU_ID, I.KVM_CAP.IMMEDIATE_EXIT, I.KVM_CAP.MAX_VCPUS, I.KVM_CAP.NR_VCPUS, I.KVM_CAP.PIT2,
+      I.KVM_CAP.SET_IDENTITY_MAP_ADDR, I.KVM_CAP.NR_MEMSLOTS],
+    [0x80, 0x88, 0x42, 0x9, 0x21, 0x25, 0xa],
+  );
+});

@@ -1,0 +1,127 @@
+// Guest RAM: one memfd holding every region back to back, mapped MAP_SHARED once per thread that
+// needs a view. Reads and writes are bounds-checked against the regions; an access may not span two.
+
+import { libc, errno, viewOf, PROT_READ, PROT_WRITE, MAP_SHARED, MAP_FAILED, MFD_CLOEXEC } from '../kvm/libc.js';
+import { MemoryError } from './memory-error.js';
+import { type Gpa, hex } from './address.js';
+
+export interface RegionSpec {
+  readonly name: string;
+  readonly gpa: Gpa;
+  readonly size: number;
+}
+
+export interface Region extends RegionSpec {
+  /** Offset of this region in the memory file. */
+  readonly fileOffset: number;
+  /** Host address of this region in this thread's mapping (for KVM memory slots). */
+  readonly hostAddr: bigint;
+  readonly bytes: Uint8Array;
+}
+
+const PAGE = 4096;
+
+/** What another thread needs to map the same memory. */
+export interface GuestMemoryDescriptor {
+  readonly fd: number;
+  readonly regions: readonly RegionSpec[];
+}
+
+export class GuestMemory {
+  readonly fd: number;
+  readonly regions: readonly Region[];
+
+  private constructor(fd: number, regions: readonly Region[]) {
+    this.fd = fd;
+    this.regions = regions;
+  }
+
+  /** Creates the memory file and maps it. Regions must be page-aligned and must not overlap. */
+  static create(specs: readonly RegionSpec[]): GuestMemory {
+    validate(specs);
+    const fd = libc.memfdCreate('bothy-guest-ram', MFD_CLOEXEC);
+    if (fd < 0) throw new MemoryError('map-failed', `memfd_create failed (errno ${errno()})`);
+    const total = specs.reduce((n, s) => n + s.size, 0);
+    if (libc.ftruncate(fd, total) < 0) {
+      const e = errno();
+      libc.close(fd);
+      throw new MemoryError('map-failed', `Cannot size guest memory to ${total} bytes (errno ${e})`);
+    }
+    return GuestMemory.map({ fd, regions: specs });
+  }
+
+  /** Maps an existing memory file (another thread's view of the same RAM). */
+  static map(desc: GuestMemoryDescriptor): GuestMemory {
+    validate(desc.regions);
+    const total = desc.regions.reduce((n, s) => n + s.size, 0);
+    const base = libc.mmap(total, PROT_READ | PROT_WRITE, MAP_SHARED, desc.fd, 0);
+    if (base === MAP_FAILED) throw new MemoryError('map-failed', `Cannot map ${total} bytes of guest memory (errno ${errno()})`);
+    let off = 0;
+    const regions = desc.regions.map((s) => {
+      const r: Region = { ...s, fileOffset: off, hostAddr: base + BigInt(off), bytes: viewOf(base + BigInt(off), s.size) };
+      off += s.size;
+      return r;
+    });
+    return new GuestMemory(desc.fd, regions);
+  }
+
+  get descriptor(): GuestMemoryDescriptor {
+    return { fd: this.fd, regions: this.regions.map(({ name, gpa, size }) => ({ name, gpa, size })) };
+  }
+
+  get size(): number {
+    return this.regions.reduce((n, r) => n + r.size, 0);
+  }
+
+  /** A live view of [gpa, gpa+len) — it must lie inside one region. */
+  slice(addr: Gpa | number, len: number): Uint8Array {
+    for (const r of this.regions) {
+      if (addr >= r.gpa && addr + len <= r.gpa + r.size) return r.bytes.subarray(addr - r.gpa, addr - r.gpa + len);
+    }
+    throw new MemoryError('out-of-range', `Guest range ${hex(addr)}+${hex(len)} is not inside guest RAM (${this.describe()})`);
+  }
+
+  write(addr: Gpa | number, data: Uint8Array): void {
+    this.slice(addr, data.length).set(data);
+  }
+
+  read(addr: Gpa | number, len: number): Uint8Array {
+    return this.slice(addr, len).slice();
+  }
+
+  /**
+   * Unmaps this thread's view and closes the memory file. Views handed out by slice() must not be
+   * touched afterwards (they point at unmapped memory).
+   */
+  close(): void {
+    const first = this.regions[0];
+    if (first) libc.munmap(first.hostAddr - BigInt(first.fileOffset), this.size);
+    libc.close(this.fd);
+  }
+
+  /** Unmaps this thread's view, leaving the memory file open for other views. */
+  unmap(): void {
+    const first = this.regions[0];
+    if (first) libc.munmap(first.hostAddr - BigInt(first.fileOffset), this.size);
+  }
+
+  describe(): string {
+    return this.regions.map((r) => `'${r.name}' ${hex(r.gpa)}–${hex(r.gpa + r.size - 1)}`).join(', ');
+  }
+}
+
+function validate(specs: readonly RegionSpec[]): void {
+  for (const s of specs) {
+    if (s.size <= 0 || s.size % PAGE !== 0 || s.gpa % PAGE !== 0) {
+      throw new MemoryError('bad-size', `Region '${s.name}' at ${hex(s.gpa)} size ${hex(s.size)} must be non-empty and 4 KiB-aligned`);
+    }
+  }
+  const sorted = [...specs].sort((a, b) => a.gpa - b.gpa);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]!;
+    const b = sorted[i]!;
+    if (b.gpa < a.gpa + a.size) {
+      throw new MemoryError('overlap', `Cannot map guest memory '${b.name}' at ${hex(b.gpa)}: overlaps region '${a.name}' (${hex(a.gpa)}–${hex(a.gpa + a.size)})`);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// The control block shared by the main thread and every vCPU worker: the requested run state and
+// counters the workers bump when they acknowledge it. Plain Int32 words, driven with Atomics.
+
+export const RUN_STATE = { RUNNING: 0, PAUSED: 1, STOPPED: 2 } as const;
+export type RunState = (typeof RUN_STATE)[keyof typeof RUN_STATE];
+
+const STATE = 0;
+const EXIT_LATCH = 1;
+const PAUSED_ACKS = 2;
+const WORDS = 4;
+
+export class Control {
+  readonly buffer: SharedArrayBuffer;
+  readonly #w: Int32Array;
+
+  constructor(buffer = new SharedArrayBuffer(WORDS * 4)) {
+    this.buffer = buffer;
+    this.#w = new Int32Array(buffer);
+  }
+
+  get state(): RunState {
+    return Atomics.load(this.#w, STATE) as RunState;
+  }
+
+  /** Sets the requested state and wakes workers parked in a pause. STOPPED is final. */
+  request(state: RunState): void {
+    if (this.state === RUN_STATE.STOPPED) return;
+    if (state === RUN_STATE.PAUSED) Atomics.store(this.#w, PAUSED_ACKS, 0);
+    Atomics.store(this.#w, STATE, state);
+    Atomics.notify(this.#w, STATE);
+  }
+
+  /** The first caller wins the right to report why the VM ended. */
+  claimExit(): boolean {
+    return Atomics.compareExchange(this.#w, EXIT_LATCH, 0, 1) === 0;
+  }
+
+  /** Worker side: park while PAUSED; returns the state that ended the wait. */
+  parkWhilePaused(): RunState {
+    Atomics.add(this.#w, PAUSED_ACKS, 1);
+    Atomics.notify(this.#w, PAUSED_ACKS);
+    while (this.state === RUN_STATE.PAUSED) Atomics.wait(this.#w, STATE, RUN_STATE.PAUSED);
+    return this.state;
+  }
+
+  get pausedAcks(): number {
+    return Atomics.load(this.#w, PAUSED_ACKS);
+  }
+}

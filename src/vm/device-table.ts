@@ -1,0 +1,75 @@
+// The device kinds a VM can hold, how to make each one's shared state, and how every thread builds
+// its own model object over that state. The builder describes devices as DeviceSpecs (plain data that
+// crosses to workers); each thread instantiates them here.
+
+import type { BusDevice, DeviceWiring } from '../devices/device.js';
+import { SharedState } from '../devices/shared-state.js';
+import type { Fields, Struct } from '../binary/struct.js';
+import { Serial8250, Serial8250State } from '../devices/serial/serial-8250.js';
+import { I8042, I8042State } from '../devices/i8042/i8042.js';
+import { AcpiPm, AcpiPmState } from '../devices/acpi-pm/acpi-pm.js';
+import { TestExit, TestExitState } from '../devices/test-exit/test-exit.js';
+import { Post, PostState } from '../devices/post/post.js';
+import { Bus } from '../devices/bus.js';
+
+interface Kind<F extends Fields, D extends BusDevice> {
+  readonly layout: Struct<F>;
+  readonly create: (state: SharedState<F>, wiring: DeviceWiring) => D;
+}
+
+function kind<F extends Fields, D extends BusDevice>(k: Kind<F, D>): Kind<F, D> {
+  return k;
+}
+
+export const DEVICE_KINDS = {
+  'serial-8250': kind({ layout: Serial8250State, create: (s, w) => new Serial8250(s, w) }),
+  i8042: kind({ layout: I8042State, create: (s, w) => new I8042(s, w) }),
+  'acpi-pm': kind({ layout: AcpiPmState, create: (s, w) => new AcpiPm(s, w) }),
+  'test-exit': kind({ layout: TestExitState, create: (s, w) => new TestExit(s, w) }),
+  post: kind({ layout: PostState, create: (s, w) => new Post(s, w) }),
+} as const;
+
+export type DeviceKind = keyof typeof DEVICE_KINDS;
+
+export interface DeviceSpec {
+  readonly kind: DeviceKind;
+  readonly name: string;
+  readonly bus: 'pio' | 'mmio';
+  readonly base: number;
+  readonly length: number;
+  readonly gsi?: number;
+  readonly state: SharedArrayBuffer;
+}
+
+export function newDeviceState(k: DeviceKind): SharedArrayBuffer {
+  return new SharedState(DEVICE_KINDS[k].layout as Struct<Fields>).buffer as SharedArrayBuffer;
+}
+
+export interface DeviceInstance {
+  readonly spec: DeviceSpec;
+  readonly device: BusDevice;
+  readonly state: SharedState<Fields>;
+}
+
+export function instantiate(spec: DeviceSpec, wiring: DeviceWiring): DeviceInstance {
+  const k = DEVICE_KINDS[spec.kind] as unknown as Kind<Fields, BusDevice>;
+  const state = new SharedState(k.layout, spec.state);
+  return { spec, device: k.create(state, wiring), state };
+}
+
+/** Builds this thread's port-I/O and MMIO buses over the VM's devices. */
+export function buildBuses(specs: readonly DeviceSpec[], wiringFor: (spec: DeviceSpec) => DeviceWiring): {
+  pio: Bus;
+  mmio: Bus;
+  instances: DeviceInstance[];
+} {
+  const pio = new Bus('pio');
+  const mmio = new Bus('mmio');
+  const instances = specs.map((spec) => {
+    const inst = instantiate(spec, wiringFor(spec));
+    const lock = <T>(fn: () => T): T => inst.state.locked(fn);
+    (spec.bus === 'pio' ? pio : mmio).insert({ name: spec.name, base: spec.base, length: spec.length, device: inst.device, lock });
+    return inst;
+  });
+  return { pio, mmio, instances };
+}

@@ -1,0 +1,141 @@
+// The synchronous KVM_RUN loop of one vCPU. Exits are handled in place on the vCPU's thread (port
+// I/O, MMIO, system events); anything the VM can't continue from ends the VM with a reason.
+
+import type { VcpuFd } from '../kvm/vcpu-fd.js';
+import { EINTR, EAGAIN } from '../kvm/vcpu-fd.js';
+import { errnoName } from '../kvm/kvm-error.js';
+import { decodeExit, setImmediateExit, type VcpuExit } from '../kvm/vcpu-exit.js';
+import { KVM_INTERNAL_ERROR, KVM_SYSTEM_EVENT } from '../kvm/abi/kvm-run.js';
+import type { Bus } from '../devices/bus.js';
+import { hex } from '../memory/address.js';
+import { type Control, RUN_STATE } from './control.js';
+import type { VmExitReason } from './exit-reason.js';
+import { assertNever } from '../binary/assert-never.js';
+
+export interface VcpuLoopContext {
+  readonly vcpu: VcpuFd;
+  readonly pio: Bus;
+  readonly mmio: Bus;
+  readonly control: Control;
+  /** Ends the VM (the first reason reported wins). */
+  readonly exit: (reason: VmExitReason) => void;
+}
+
+/** Runs until the VM stops. Returns normally; every failure becomes an exit reason. */
+export function runVcpuLoop(ctx: VcpuLoopContext): void {
+  const { vcpu, control } = ctx;
+  const run = vcpu.run;
+  const dv = new DataView(run.buffer, run.byteOffset, run.byteLength);
+  for (;;) {
+    const err = vcpu.runOnce();
+    if (err !== 0) {
+      // EINTR: kicked (pause/stop). EAGAIN: an AP woken by INIT/SIPI returns it once — run again.
+      if (err === EINTR || err === EAGAIN) {
+        if (!settle(run, control)) return;
+        continue;
+      }
+      ctx.exit({ kind: 'crash', vcpu: vcpu.id, message: `KVM_RUN failed: ${errnoName(err)} (errno ${err})` });
+      return;
+    }
+    const stop = handleExit(ctx, decodeExit(run, dv));
+    if (stop !== undefined) {
+      ctx.exit(stop);
+      return;
+    }
+    if (control.state !== RUN_STATE.RUNNING && !settle(run, control)) return;
+  }
+}
+
+/**
+ * Clears immediate_exit and then looks at the requested state — in that order, so a kick that
+ * lands in between is never lost. Parks while paused. Returns false when the vCPU must stop.
+ */
+function settle(run: Uint8Array, control: Control): boolean {
+  for (;;) {
+    setImmediateExit(run, false);
+    const s = control.state;
+    if (s === RUN_STATE.RUNNING) return true;
+    if (s === RUN_STATE.STOPPED) return false;
+    control.parkWhilePaused();
+  }
+}
+
+function handleExit(ctx: VcpuLoopContext, e: VcpuExit): VmExitReason | undefined {
+  const id = ctx.vcpu.id;
+  switch (e.kind) {
+    case 'io': {
+      // Unclaimed ports read as all-ones and swallow writes, as on a PC: Linux probes many of them.
+      for (let i = 0; i < e.count; i++) {
+        const d = e.data.subarray(i * e.size, (i + 1) * e.size);
+        if (e.out) ctx.pio.write(e.port, d);
+        else if (!ctx.pio.read(e.port, d)) d.fill(0xff);
+      }
+      return undefined;
+    }
+    case 'mmio': {
+      const ok = e.isWrite ? ctx.mmio.write(e.addr, e.data) : ctx.mmio.read(e.addr, e.data);
+      if (ok) return undefined;
+      return crash(ctx, `unmapped MMIO ${e.isWrite ? 'write' : 'read'} of ${e.data.length} bytes at ${hex(e.addr)}`);
+    }
+    case 'intr':
+      return undefined;
+    case 'hlt':
+      // Only without an in-kernel irqchip; bothy always has one, so a HLT exit means the guest stopped for good.
+      return crash(ctx, 'the guest halted with interrupts disabled');
+    case 'shutdown':
+      return { kind: 'triple-fault', vcpu: id, ...ripOf(ctx) };
+    case 'internal-error':
+      return crash(ctx, describeInternalError(e.suberror, e.data));
+    case 'fail-entry':
+      return crash(ctx, `KVM_EXIT_FAIL_ENTRY: hardware entry failure reason ${hex(e.reason)} on CPU ${e.cpu}`);
+    case 'system-event':
+      switch (e.type) {
+        case KVM_SYSTEM_EVENT.SHUTDOWN: return { kind: 'poweroff' };
+        case KVM_SYSTEM_EVENT.RESET: return { kind: 'reset' };
+        default: return crash(ctx, `KVM system event ${e.type}`);
+      }
+    case 'other':
+      return crash(ctx, `unexpected exit ${e.name}`);
+    default:
+      return assertNever(e, 'vCPU exit');
+  }
+}
+
+function ripOf(ctx: VcpuLoopContext): { rip?: string } {
+  try {
+    return { rip: hex(ctx.vcpu.getRegs().rip) };
+  } catch {
+    return {};
+  }
+}
+
+function crash(ctx: VcpuLoopContext, message: string): VmExitReason {
+  const { rip } = ripOf(ctx);
+  return { kind: 'crash', vcpu: ctx.vcpu.id, message: rip ? `${message} (RIP ${rip})` : message };
+}
+
+/**
+ * KVM_INTERNAL_ERROR_EMULATION carries struct kvm_emulation_failure: data[0] = flags (bit 0: the
+ * instruction bytes are valid), then insn_size (u8) and up to 15 instruction bytes.
+ */
+export function describeInternalError(suberror: number, data: readonly bigint[]): string {
+  const names: Record<number, string> = {
+    [KVM_INTERNAL_ERROR.EMULATION]: 'instruction emulation failed',
+    [KVM_INTERNAL_ERROR.SIMUL_EX]: 'exception during exception delivery',
+    [KVM_INTERNAL_ERROR.DELIVERY_EV]: 'event delivery failed',
+    [KVM_INTERNAL_ERROR.UNEXPECTED_EXIT_REASON]: 'unexpected exit reason',
+  };
+  let text = `KVM_EXIT_INTERNAL_ERROR: ${names[suberror] ?? `suberror ${suberror}`}`;
+  if (suberror === KVM_INTERNAL_ERROR.EMULATION && data.length >= 3 && (data[0]! & 1n) === 1n) {
+    const raw = new Uint8Array(16);
+    const dv = new DataView(raw.buffer);
+    dv.setBigUint64(0, data[1]!, true);
+    dv.setBigUint64(8, data[2]!, true);
+    const size = Math.min(raw[0]!, 15);
+    const insn = [...raw.subarray(1, 1 + size)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    text += `; instruction bytes: ${insn}`;
+  } else if (data.length > 0) {
+    text += `; data: ${data.map((d) => hex(d)).join(' ')}`;
+  }
+  return text;
+}

@@ -1,0 +1,58 @@
+// Entry point of a vCPU worker thread: wraps its vCPU fd, applies the boot state, builds this
+// thread's view of the devices, reports its thread id (so it can be kicked) and runs the KVM_RUN loop.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { libc } from '../kvm/libc.js';
+import { VcpuFd } from '../kvm/vcpu-fd.js';
+import { VmFd } from '../kvm/vm-fd.js';
+import { Control, RUN_STATE } from './control.js';
+import { buildBuses } from './device-table.js';
+import { runVcpuLoop } from './vcpu-loop.js';
+import { KvmIrqLine } from './kvm-irq-line.js';
+import { consoleSink } from './console-output.js';
+import type { VcpuWorkerInit, WorkerMessage } from './vcpu-worker-protocol.js';
+import type { VmExitReason } from './exit-reason.js';
+import type { SystemEvent } from '../devices/device.js';
+import { bootRegs, bootSregs } from '../arch/x86_64/regs.js';
+import { assertNever } from '../binary/assert-never.js';
+
+const init = workerData as VcpuWorkerInit;
+const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
+const control = new Control(init.control);
+
+function exit(reason: VmExitReason): void {
+  if (control.claimExit()) post({ kind: 'exit', reason });
+  control.request(RUN_STATE.STOPPED);
+  post({ kind: 'stop-others' });
+}
+
+function systemEvent(e: SystemEvent): void {
+  switch (e.kind) {
+    case 'reset': exit({ kind: 'reset' }); break;
+    case 'poweroff': exit({ kind: 'poweroff' }); break;
+    case 'guest-exit': exit({ kind: 'guest-exit', code: e.code }); break;
+    default: assertNever(e, 'system event');
+  }
+}
+
+try {
+  const vm = new VmFd(init.vmFd);
+  const vcpu = new VcpuFd(init.vcpuFd, init.vcpuId, init.runSize);
+  vcpu.setCpuid(init.cpuid);
+  vcpu.setMsrs(init.msrs);
+  if (init.boot) {
+    vcpu.setRegs(bootRegs(init.boot));
+    vcpu.setSregs(bootSregs(vcpu.getSregs(), init.boot.protocol));
+  }
+  const output = consoleSink(init.consoleFd, init.consolePrefix);
+  const { pio, mmio } = buildBuses(init.devices, (spec) => ({
+    ...(spec.gsi !== undefined ? { irq: new KvmIrqLine(vm, spec.gsi) } : {}),
+    output,
+    system: systemEvent,
+  }));
+  post({ kind: 'started', vcpuId: init.vcpuId, tid: libc.gettid() });
+  runVcpuLoop({ vcpu, pio, mmio, control, exit });
+} catch (e) {
+  exit({ kind: 'crash', vcpu: init.vcpuId, message: `vCPU setup failed: ${(e as Error).message}` });
+}
+post({ kind: 'done', vcpuId: init.vcpuId });

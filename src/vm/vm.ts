@@ -1,0 +1,186 @@
+// A running VM as the main thread sees it: one worker per vCPU, the shared control block, and the
+// way to pause, resume and stop them. The main thread never calls KVM_RUN.
+
+import { Worker } from 'node:worker_threads';
+import { mapKvmRun } from '../kvm/vcpu-fd.js';
+import { libc } from '../kvm/libc.js';
+import { Control, RUN_STATE } from './control.js';
+import { installKickHandler, kickVcpu } from './kick.js';
+import { buildVm, type BuiltVm } from './builder.js';
+import type { VmConfig } from './vm-config.js';
+import type { VmExitReason } from './exit-reason.js';
+import type { VcpuWorkerInit, WorkerMessage } from './vcpu-worker-protocol.js';
+import { buildBuses, type DeviceInstance } from './device-table.js';
+import { KvmIrqLine } from './kvm-irq-line.js';
+import { Serial8250 } from '../devices/serial/serial-8250.js';
+
+const WORKER_URL = new URL('./vcpu-worker.js', import.meta.url);
+/** How often an unacknowledged stop or pause is re-kicked (a kick can land just before KVM_RUN). */
+const REKICK_MS = 20;
+
+interface VcpuHandle {
+  readonly id: number;
+  readonly worker: Worker;
+  /** This thread's own mapping of the vCPU's kvm_run page, for immediate_exit. */
+  readonly run: Uint8Array;
+  readonly runAddr: bigint;
+  tid: number;
+  done: boolean;
+}
+
+export class Vm {
+  readonly #built: BuiltVm;
+  readonly #control = new Control();
+  readonly #vcpus: VcpuHandle[] = [];
+  readonly #devices: DeviceInstance[];
+  #reason: VmExitReason | undefined;
+  #pendingInput: Uint8Array[] = [];
+  #inputTimer: NodeJS.Timeout | undefined;
+  #rekick: NodeJS.Timeout | undefined;
+  readonly exited: Promise<VmExitReason>;
+  #resolveExit!: (r: VmExitReason) => void;
+  #torn = false;
+
+  private constructor(built: BuiltVm, cfg: VmConfig) {
+    this.#built = built;
+    this.exited = new Promise((res) => (this.#resolveExit = res));
+    this.#devices = buildBuses(built.devices, (spec) =>
+      spec.gsi !== undefined ? { irq: new KvmIrqLine(built.vm, spec.gsi) } : {},
+    ).instances;
+    installKickHandler();
+    built.vcpuFds.forEach((fd, id) => {
+      const init: VcpuWorkerInit = {
+        vcpuId: id,
+        vmFd: built.vm.fd,
+        vcpuFd: fd,
+        runSize: built.runSize,
+        control: this.#control.buffer,
+        devices: built.devices,
+        cpuid: built.cpuid[id]!,
+        msrs: built.msrs,
+        consoleFd: cfg.consoleFd,
+        consolePrefix: cfg.consolePrefix,
+        ...(id === 0 ? { boot: built.boot } : {}),
+      };
+      const worker = new Worker(WORKER_URL, { workerData: init });
+      const map = mapKvmRun(fd, built.runSize);
+      const h: VcpuHandle = { id, worker, run: map.bytes, runAddr: map.addr, tid: 0, done: false };
+      worker.on('message', (m: WorkerMessage) => this.#onMessage(h, m));
+      worker.on('error', (e) => this.#finish({ kind: 'crash', vcpu: id, message: `vCPU worker failed: ${e.message}` }));
+      worker.on('exit', () => this.#onWorkerGone(h));
+      this.#vcpus.push(h);
+    });
+  }
+
+  /** Builds the VM and starts every vCPU. */
+  static start(cfg: VmConfig): Vm {
+    return new Vm(buildVm(cfg), cfg);
+  }
+
+  get memory(): BuiltVm['memory'] {
+    return this.#built.memory;
+  }
+
+  get state(): 'running' | 'paused' | 'stopped' {
+    const s = this.#control.state;
+    return s === RUN_STATE.RUNNING ? 'running' : s === RUN_STATE.PAUSED ? 'paused' : 'stopped';
+  }
+
+  /** Stops every vCPU; the reason is kept unless the guest already ended the VM. */
+  stop(by: 'user' | 'signal' | 'timeout' = 'user'): Promise<VmExitReason> {
+    this.#finish({ kind: 'stopped', by });
+    return this.exited;
+  }
+
+  /** Parks every vCPU outside KVM_RUN; resolves once all have acknowledged. */
+  async pause(): Promise<void> {
+    const ctl = this.#control;
+    if (ctl.state !== RUN_STATE.RUNNING) return;
+    ctl.request(RUN_STATE.PAUSED);
+    const paused = (): boolean => ctl.state === RUN_STATE.PAUSED;
+    while (paused() && ctl.pausedAcks < this.#vcpus.filter((v) => !v.done).length) {
+      this.#kickAll();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  resume(): void {
+    if (this.#control.state === RUN_STATE.PAUSED) this.#control.request(RUN_STATE.RUNNING);
+  }
+
+  /** Console input for COM1. Bytes the UART's FIFO can't take yet are retried as the guest drains it. */
+  sendConsoleInput(bytes: Uint8Array): void {
+    if (this.state === 'stopped') return;
+    this.#pendingInput.push(bytes);
+    this.#drainInput();
+  }
+
+  #drainInput(): void {
+    const uart = this.#devices.find((d) => d.spec.kind === 'serial-8250')?.device;
+    if (!(uart instanceof Serial8250)) return;
+    while (this.#pendingInput.length) {
+      const head = this.#pendingInput[0]!;
+      const n = uart.enqueueInput(head);
+      if (n < head.length) {
+        this.#pendingInput[0] = head.subarray(n);
+        this.#inputTimer ??= setTimeout(() => {
+          this.#inputTimer = undefined;
+          if (this.state !== 'stopped') this.#drainInput();
+        }, 5);
+        return;
+      }
+      this.#pendingInput.shift();
+    }
+  }
+
+  #onMessage(h: VcpuHandle, m: WorkerMessage): void {
+    switch (m.kind) {
+      case 'started':
+        h.tid = m.tid;
+        // A stop that raced the worker's start needs a kick now that we know its thread.
+        if (this.#control.state !== RUN_STATE.RUNNING) kickVcpu(h.run, h.tid);
+        break;
+      case 'exit':
+        this.#finish(m.reason);
+        break;
+      case 'stop-others':
+        this.#finish(undefined);
+        break;
+      case 'done':
+        h.done = true;
+        this.#maybeTeardown();
+        break;
+    }
+  }
+
+  #onWorkerGone(h: VcpuHandle): void {
+    if (!h.done) {
+      h.done = true;
+      this.#finish({ kind: 'crash', vcpu: h.id, message: 'vCPU worker exited unexpectedly' });
+    }
+    this.#maybeTeardown();
+  }
+
+  /** Records the first reason and drives every vCPU out of KVM_RUN until all are done. */
+  #finish(reason: VmExitReason | undefined): void {
+    if (reason !== undefined && this.#reason === undefined) this.#reason = reason;
+    this.#control.request(RUN_STATE.STOPPED);
+    this.#kickAll();
+    this.#rekick ??= setInterval(() => this.#kickAll(), REKICK_MS);
+    this.#maybeTeardown();
+  }
+
+  #kickAll(): void {
+    for (const v of this.#vcpus) if (!v.done) kickVcpu(v.run, v.tid);
+  }
+
+  #maybeTeardown(): void {
+    if (this.#torn || !this.#vcpus.every((v) => v.done) || this.#control.state !== RUN_STATE.STOPPED) return;
+    this.#torn = true;
+    if (this.#rekick) clearInterval(this.#rekick);
+    if (this.#inputTimer) clearTimeout(this.#inputTimer);
+    for (const v of this.#vcpus) libc.munmap(v.runAddr, this.#built.runSize);
+    this.#built.teardown();
+    this.#resolveExit(this.#reason ?? { kind: 'stopped', by: 'user' });
+  }
+}
