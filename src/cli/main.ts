@@ -13,7 +13,7 @@ import { VmConfigError } from '../vm/vm-config.js';
 
 function exitCodeForError(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;
-  if (e instanceof KvmError && e.op.startsWith('open /dev/kvm')) return EXIT.KVM_UNAVAILABLE;
+  if (e instanceof KvmError && e.op.startsWith('open ')) return EXIT.KVM_UNAVAILABLE;
   if (e instanceof LoaderError) return EXIT.BAD_INPUT;
   if (e instanceof VmConfigError || e instanceof RangeError) return EXIT.USAGE;
   return EXIT.FAILURE;

@@ -18,7 +18,8 @@ export interface CpuidEntry {
   edx: number;
 }
 
-export const KVM_DEVICE = '/dev/kvm';
+/** The KVM device node; BOTHY_KVM_DEVICE overrides it (a non-standard node, or tests of the missing-KVM path). */
+export const KVM_DEVICE = process.env['BOTHY_KVM_DEVICE'] ?? '/dev/kvm';
 const MAX_CPUID_ENTRIES = 256;
 
 export class Kvm {

@@ -52,13 +52,14 @@ export function buildVm(cfg: VmConfig): BuiltVm {
     }
   };
   try {
+    // User input first: a bad kernel is reported the same with or without KVM.
+    const image = parseKernel(cfg.kernel, cfg.memSize);
     const kvm = Kvm.open();
     undo.push(() => kvm.close());
     checkLimits(cfg, kvm.maxVcpus());
     for (const [name, cap] of [['IRQCHIP', KVM_CAP.IRQCHIP], ['PIT2', KVM_CAP.PIT2], ['IMMEDIATE_EXIT', KVM_CAP.IMMEDIATE_EXIT]] as const) {
       if (kvm.checkExtension(cap) === 0) throw new KvmError(`KVM_CHECK_EXTENSION(${name})`, 95, `this host's KVM lacks KVM_CAP_${name}, which bothy needs`);
     }
-    const image = parseKernel(cfg.kernel, cfg.memSize);
     const runSize = kvm.vcpuMmapSize();
 
     const vm = kvm.createVm();
