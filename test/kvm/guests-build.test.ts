@@ -5,53 +5,16 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { struct, bytes, u16le, u32le, u64le } from '../../src/binary/struct.js';
+import {
+  ELF64_EHDR as Elf64Ehdr, ELF64_PHDR as Elf64Phdr, ELF64_NHDR as Elf64Nhdr, ET_EXEC, EM_X86_64, PT_LOAD, PT_NOTE,
+  XEN_ELFNOTE_PHYS32_ENTRY,
+} from '../../src/arch/x86_64/elf.js';
+import { LAYOUT } from '../../src/arch/x86_64/layout.js';
+import { hasTool } from '../support/tools.js';
 import { buildGuests, findForbiddenInstructions, guestPath, GUESTS } from '../../guests/build.js';
 
-const Elf64Ehdr = struct('Elf64_Ehdr', {
-  e_ident: bytes(16),
-  e_type: u16le,
-  e_machine: u16le,
-  e_version: u32le,
-  e_entry: u64le,
-  e_phoff: u64le,
-  e_shoff: u64le,
-  e_flags: u32le,
-  e_ehsize: u16le,
-  e_phentsize: u16le,
-  e_phnum: u16le,
-  e_shentsize: u16le,
-  e_shnum: u16le,
-  e_shstrndx: u16le,
-});
-const Elf64Phdr = struct('Elf64_Phdr', {
-  p_type: u32le,
-  p_flags: u32le,
-  p_offset: u64le,
-  p_vaddr: u64le,
-  p_paddr: u64le,
-  p_filesz: u64le,
-  p_memsz: u64le,
-  p_align: u64le,
-});
-const Elf64Nhdr = struct('Elf64_Nhdr', { n_namesz: u32le, n_descsz: u32le, n_type: u32le });
-
-const ET_EXEC = 2;
-const EM_X86_64 = 62;
-const PT_LOAD = 1;
-const PT_NOTE = 4;
 const PF_X = 1;
-const XEN_ELFNOTE_PHYS32_ENTRY = 18;
-const HIMEM_START = 0x100000n;
-
-function hasTool(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const HIMEM_START = BigInt(LAYOUT.HIMEM_START);
 
 const gcc = hasTool('gcc');
 const objdump = hasTool('objdump');

@@ -4,6 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { hasTool } from '../support/tools.js';
 import { buildGuests, guestPath, type GuestName } from '../../guests/build.js';
 
 const QEMU = 'qemu-system-x86_64';
@@ -11,14 +12,6 @@ const QEMU = 'qemu-system-x86_64';
 const DEBUG_EXIT = 'isa-debug-exit,iobase=0x500,iosize=4';
 const WATCHDOG_MS = 120_000;
 
-function hasTool(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const skip = !hasTool('gcc') ? 'gcc not installed' : !hasTool(QEMU) ? `${QEMU} not installed` : false;
 
