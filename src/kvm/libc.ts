@@ -5,6 +5,7 @@ import koffi from 'koffi';
 
 const lib = koffi.load('libc.so.6');
 
+export const O_RDONLY = 0;
 export const O_RDWR = 0o2;
 export const O_CLOEXEC = 0o2000000;
 export const PROT_READ = 1;

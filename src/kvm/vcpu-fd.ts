@@ -23,6 +23,19 @@ export interface Sregs {
 }
 const SEGMENTS = ['cs', 'ds', 'es', 'fs', 'gs', 'ss', 'tr', 'ldt'] as const;
 
+/** vCPU state structs moved as whole blobs, with their kernel sizes. */
+export const VCPU_BLOBS = {
+  regs: { get: I.KVM_GET_REGS, getName: 'KVM_GET_REGS', set: I.KVM_SET_REGS, setName: 'KVM_SET_REGS', size: kvm_regs.size },
+  sregs: { get: I.KVM_GET_SREGS, getName: 'KVM_GET_SREGS', set: I.KVM_SET_SREGS, setName: 'KVM_SET_SREGS', size: kvm_sregs.size },
+  xsave: { get: I.KVM_GET_XSAVE, getName: 'KVM_GET_XSAVE', set: I.KVM_SET_XSAVE, setName: 'KVM_SET_XSAVE', size: 4096 },
+  xsave2: { get: I.KVM_GET_XSAVE2, getName: 'KVM_GET_XSAVE2', set: I.KVM_SET_XSAVE, setName: 'KVM_SET_XSAVE', size: 4096 },
+  xcrs: { get: I.KVM_GET_XCRS, getName: 'KVM_GET_XCRS', set: I.KVM_SET_XCRS, setName: 'KVM_SET_XCRS', size: 392 },
+  debugregs: { get: I.KVM_GET_DEBUGREGS, getName: 'KVM_GET_DEBUGREGS', set: I.KVM_SET_DEBUGREGS, setName: 'KVM_SET_DEBUGREGS', size: 128 },
+  lapic: { get: I.KVM_GET_LAPIC, getName: 'KVM_GET_LAPIC', set: I.KVM_SET_LAPIC, setName: 'KVM_SET_LAPIC', size: 1024 },
+  events: { get: I.KVM_GET_VCPU_EVENTS, getName: 'KVM_GET_VCPU_EVENTS', set: I.KVM_SET_VCPU_EVENTS, setName: 'KVM_SET_VCPU_EVENTS', size: 64 },
+} as const;
+export type VcpuBlob = keyof typeof VCPU_BLOBS;
+
 export const EINTR = 4;
 export const EAGAIN = 11;
 
@@ -39,10 +52,11 @@ export class VcpuFd {
   /** The kvm_run page. */
   readonly run: Uint8Array;
 
-  constructor(fd: number, id: number, runSize: number) {
+  /** `runSize` maps kvm_run for a thread that will call KVM_RUN; omit it for state ioctls only. */
+  constructor(fd: number, id: number, runSize?: number) {
     this.fd = fd;
     this.id = id;
-    this.run = mapKvmRun(fd, runSize).bytes;
+    this.run = runSize === undefined ? new Uint8Array(0) : mapKvmRun(fd, runSize).bytes;
   }
 
   ioctl(op: string, req: number, arg: Uint8Array | number): number {
@@ -128,6 +142,41 @@ export class VcpuFd {
   }
   setFpu(raw: Uint8Array): void {
     this.ioctl('KVM_SET_FPU', I.KVM_SET_FPU, raw);
+  }
+
+  /** The CPUID table this vCPU runs with (KVM_GET_CPUID2). */
+  getCpuid(): CpuidEntry[] {
+    const max = 256;
+    const hdr = kvm_cpuid2_header.size;
+    const b = new Uint8Array(hdr + max * kvm_cpuid_entry2.size);
+    kvm_cpuid2_header.encode({ nent: max }, b);
+    this.ioctl('KVM_GET_CPUID2', I.KVM_GET_CPUID2, b);
+    const n = kvm_cpuid2_header.get(b, 'nent');
+    return Array.from({ length: n }, (_, i) => {
+      const e = kvm_cpuid_entry2.decode(b, hdr + i * kvm_cpuid_entry2.size);
+      return { function: e.function, index: e.index, flags: e.flags, eax: e.eax, ebx: e.ebx, ecx: e.ecx, edx: e.edx };
+    });
+  }
+
+  /** A vCPU state struct KVM treats as opaque to userspace (LAPIC page, XSAVE area, events, …). */
+  getBlob(kind: VcpuBlob, size = VCPU_BLOBS[kind].size): Uint8Array {
+    const b = new Uint8Array(size);
+    this.ioctl(VCPU_BLOBS[kind].getName, VCPU_BLOBS[kind].get, b);
+    return b;
+  }
+  setBlob(kind: VcpuBlob, bytes: Uint8Array): void {
+    this.ioctl(VCPU_BLOBS[kind].setName, VCPU_BLOBS[kind].set, bytes);
+  }
+
+  getTscKhz(): number {
+    return this.ioctl('KVM_GET_TSC_KHZ', I.KVM_GET_TSC_KHZ, 0);
+  }
+  setTscKhz(khz: number): void {
+    this.ioctl('KVM_SET_TSC_KHZ', I.KVM_SET_TSC_KHZ, khz);
+  }
+  /** Tells the guest's kvmclock it was paused (no soft-lockup panic); EINVAL when the guest has no kvmclock. */
+  kvmclockCtrl(): boolean {
+    return libc.ioctl(this.fd, I.KVM_KVMCLOCK_CTRL, 0) === 0;
   }
 
   getMpState(): number {

@@ -4,7 +4,10 @@
 import { libc } from './libc.js';
 import { check } from './syscall.js';
 import * as I from './abi/ioctls.js';
-import { kvm_userspace_memory_region, kvm_pit_config, kvm_irq_level, KVM_PIT_SPEAKER_DUMMY } from './abi/structs.js';
+import {
+  kvm_userspace_memory_region, kvm_pit_config, kvm_irq_level, KVM_PIT_SPEAKER_DUMMY, kvm_irqchip_header, KVM_IRQCHIP_SIZE,
+  kvm_clock_data,
+} from './abi/structs.js';
 
 export interface MemorySlot {
   slot: number;
@@ -61,6 +64,38 @@ export class VmFd {
   irqLine(gsi: number, high: boolean): void {
     kvm_irq_level.encode({ irq: gsi, level: high ? 1 : 0 }, this.#irqBuf);
     this.ioctl('KVM_IRQ_LINE', I.KVM_IRQ_LINE, this.#irqBuf);
+  }
+
+  /** One in-kernel interrupt controller's state (struct kvm_irqchip, chip 0/1 = PICs, 2 = IOAPIC). */
+  getIrqchip(chipId: number): Uint8Array {
+    const b = new Uint8Array(KVM_IRQCHIP_SIZE);
+    kvm_irqchip_header.encode({ chip_id: chipId }, b);
+    this.ioctl('KVM_GET_IRQCHIP', I.KVM_GET_IRQCHIP, b);
+    return b;
+  }
+  setIrqchip(state: Uint8Array): void {
+    this.ioctl('KVM_SET_IRQCHIP', I.KVM_SET_IRQCHIP, state);
+  }
+
+  getPit2(): Uint8Array {
+    const b = new Uint8Array(112);
+    this.ioctl('KVM_GET_PIT2', I.KVM_GET_PIT2, b);
+    return b;
+  }
+  setPit2(state: Uint8Array): void {
+    this.ioctl('KVM_SET_PIT2', I.KVM_SET_PIT2, state);
+  }
+
+  getClock(): Uint8Array {
+    const b = new Uint8Array(kvm_clock_data.size);
+    this.ioctl('KVM_GET_CLOCK', I.KVM_GET_CLOCK, b);
+    return b;
+  }
+  /** Sets kvmclock; `flags` 0 resumes the clock where it was saved (KVM_CLOCK_REALTIME would add the wall time since). */
+  setClock(state: Uint8Array, flags = 0): void {
+    const b = state.slice();
+    kvm_clock_data.set(b, 'flags', flags);
+    this.ioctl('KVM_SET_CLOCK', I.KVM_SET_CLOCK, b);
   }
 
   checkExtension(cap: number): number {

@@ -1,7 +1,7 @@
 // Guest RAM: one memfd holding every region back to back, mapped MAP_SHARED once per thread that
 // needs a view. Reads and writes are bounds-checked against the regions; an access may not span two.
 
-import { libc, errno, viewOf, PROT_READ, PROT_WRITE, MAP_SHARED, MAP_FAILED, MFD_CLOEXEC } from '../kvm/libc.js';
+import { libc, errno, viewOf, PROT_READ, PROT_WRITE, MAP_SHARED, MAP_PRIVATE, MAP_FAILED, MFD_CLOEXEC, O_CLOEXEC, O_RDONLY } from '../kvm/libc.js';
 import { MemoryError } from './memory-error.js';
 import { type Gpa, hex } from './address.js';
 
@@ -56,13 +56,25 @@ export class GuestMemory {
     const total = desc.regions.reduce((n, s) => n + s.size, 0);
     const base = libc.mmap(total, PROT_READ | PROT_WRITE, MAP_SHARED, desc.fd, 0);
     if (base === MAP_FAILED) throw new MemoryError('map-failed', `Cannot map ${total} bytes of guest memory (errno ${errno()})`);
-    let off = 0;
-    const regions = desc.regions.map((s) => {
-      const r: Region = { ...s, fileOffset: off, hostAddr: base + BigInt(off), bytes: viewOf(base + BigInt(off), s.size) };
-      off += s.size;
-      return r;
-    });
-    return new GuestMemory(desc.fd, regions);
+    return new GuestMemory(desc.fd, layoutRegions(base, desc.regions));
+  }
+
+  /**
+   * Maps a memory file copy-on-write (MAP_PRIVATE): pages load lazily from the file on first touch
+   * and guest writes never reach it, so one snapshot can back many VMs and is never modified.
+   */
+  static mapPrivateFile(path: string, specs: readonly RegionSpec[]): GuestMemory {
+    validate(specs);
+    const fd = libc.open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw new MemoryError('map-failed', `Cannot open memory file ${path} (errno ${errno()})`);
+    const total = specs.reduce((n, s) => n + s.size, 0);
+    const base = libc.mmap(total, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    if (base === MAP_FAILED) {
+      const e = errno();
+      libc.close(fd);
+      throw new MemoryError('map-failed', `Cannot map memory file ${path} (errno ${e})`);
+    }
+    return new GuestMemory(fd, layoutRegions(base, specs));
   }
 
   get descriptor(): GuestMemoryDescriptor {
@@ -108,6 +120,16 @@ export class GuestMemory {
   describe(): string {
     return this.regions.map((r) => `'${r.name}' ${hex(r.gpa)}–${hex(r.gpa + r.size - 1)}`).join(', ');
   }
+}
+
+/** Regions lie back to back in the file and the mapping, in the order given. */
+function layoutRegions(base: bigint, specs: readonly RegionSpec[]): Region[] {
+  let off = 0;
+  return specs.map((s) => {
+    const r: Region = { name: s.name, gpa: s.gpa, size: s.size, fileOffset: off, hostAddr: base + BigInt(off), bytes: viewOf(base + BigInt(off), s.size) };
+    off += s.size;
+    return r;
+  });
 }
 
 function validate(specs: readonly RegionSpec[]): void {

@@ -1,14 +1,14 @@
 // Builds a VM in boot order — KVM VM, irqchip and PIT, RAM, kernel, command line, initrd, firmware
-// tables, boot structures, devices, vCPUs — with a teardown stack so a failed step undoes the ones
-// before it.
+// tables, boot structures, devices, vCPUs — or rebuilds one from a snapshot, with a teardown stack so a
+// failed step undoes the ones before it.
 
 import { closeSync } from 'node:fs';
-import { Kvm } from '../kvm/kvm.js';
+import { Kvm, type CpuidEntry } from '../kvm/kvm.js';
 import type { VmFd } from '../kvm/vm-fd.js';
+import { VcpuFd } from '../kvm/vcpu-fd.js';
 import { KVM_CAP } from '../kvm/abi/ioctls.js';
 import { KvmError } from '../kvm/kvm-error.js';
-import type { CpuidEntry } from '../kvm/kvm.js';
-import { GuestMemory } from '../memory/guest-memory.js';
+import { GuestMemory, type RegionSpec } from '../memory/guest-memory.js';
 import type { Gpa } from '../memory/address.js';
 import { LAYOUT, PORTS, IRQS } from '../arch/x86_64/layout.js';
 import { ramRegions, buildE820 } from '../arch/x86_64/e820.js';
@@ -23,100 +23,162 @@ import { cpuidTemplate } from '../arch/x86_64/cpuid.js';
 import { bootMsrs } from '../arch/x86_64/msrs.js';
 import type { BootEntry } from '../arch/x86_64/regs.js';
 import { type VmConfig, VmConfigError, checkLimits } from './vm-config.js';
-import { type DeviceSpec, newDeviceState } from './device-table.js';
+import { type DeviceSpec, newDeviceState, restoreDeviceState, isDeviceKind } from './device-table.js';
 import { buildFirmware } from './firmware.js';
+import type { MachineDescription } from '../snapshot/machine-state.js';
+import type { LoadedSnapshot } from '../snapshot/snapshot-files.js';
+import { restoreVmState } from '../snapshot/vm-state.js';
+import { restoreVcpuState } from '../snapshot/vcpu-state.js';
+import { SnapshotError } from '../snapshot/snapshot-error.js';
 
 export interface BuiltVm {
   readonly kvm: Kvm;
   readonly vm: VmFd;
   readonly memory: GuestMemory;
+  readonly machine: MachineDescription;
   readonly devices: readonly DeviceSpec[];
   readonly vcpuFds: readonly number[];
-  readonly cpuid: readonly (readonly CpuidEntry[])[];
-  readonly msrs: readonly { index: number; data: bigint }[];
+  /** Fresh boot: what each worker programs before its first KVM_RUN. Absent after a restore (state is already in KVM). */
+  readonly boot?: {
+    readonly entry: BootEntry;
+    readonly cpuid: readonly (readonly CpuidEntry[])[];
+    readonly msrs: readonly { index: number; data: bigint }[];
+  };
   readonly runSize: number;
-  readonly boot: BootEntry;
   /** Releases everything the build acquired, newest first. */
   readonly teardown: () => void;
 }
 
-export function buildVm(cfg: VmConfig): BuiltVm {
-  const undo: (() => void)[] = [];
-  const teardown = (): void => {
-    while (undo.length) {
+class Teardown {
+  readonly #undo: (() => void)[] = [];
+  push(fn: () => void): void {
+    this.#undo.push(fn);
+  }
+  run = (): void => {
+    while (this.#undo.length) {
       try {
-        undo.pop()!();
+        this.#undo.pop()!();
       } catch {
         // Teardown continues: one failed close must not leak the rest.
       }
     }
   };
+}
+
+interface Machine {
+  readonly kvm: Kvm;
+  readonly vm: VmFd;
+  readonly memory: GuestMemory;
+  readonly vcpuFds: number[];
+  readonly runSize: number;
+}
+
+/** The KVM side every VM has: VM fd, TSS, in-kernel irqchip and PIT, RAM slots, vCPU fds. */
+function createMachine(t: Teardown, shape: { memSize: number; vcpus: number }, mapMemory: () => GuestMemory, beforeVcpus: (vm: VmFd) => void): Machine {
+  const kvm = Kvm.open();
+  t.push(() => kvm.close());
+  checkLimits(shape, kvm.maxVcpus());
+  for (const [name, cap] of [['IRQCHIP', KVM_CAP.IRQCHIP], ['PIT2', KVM_CAP.PIT2], ['IMMEDIATE_EXIT', KVM_CAP.IMMEDIATE_EXIT]] as const) {
+    if (kvm.checkExtension(cap) === 0) throw new KvmError(`KVM_CHECK_EXTENSION(${name})`, 95, `this host's KVM lacks KVM_CAP_${name}, which bothy needs`);
+  }
+  const runSize = kvm.vcpuMmapSize();
+  const vm = kvm.createVm();
+  t.push(() => vm.close());
+  vm.setTssAddr(LAYOUT.KVM_TSS_ADDRESS);
+  vm.setIdentityMapAddr(LAYOUT.KVM_IDENTITY_MAP_ADDRESS);
+  vm.createIrqchip();
+  vm.createPit2();
+  const memory = mapMemory();
+  t.push(() => memory.close());
+  memory.regions.forEach((r, slot) => vm.setUserMemoryRegion({ slot, guestPhysAddr: r.gpa, size: r.size, userspaceAddr: r.hostAddr }));
+  beforeVcpus(vm);
+  const vcpuFds: number[] = [];
+  for (let id = 0; id < shape.vcpus; id++) {
+    const fd = vm.createVcpu(id);
+    vcpuFds.push(fd);
+    t.push(() => closeSync(fd));
+  }
+  return { kvm, vm, memory, vcpuFds, runSize };
+}
+
+export function buildVm(cfg: VmConfig): BuiltVm {
+  const t = new Teardown();
   try {
     // User input first: a bad kernel is reported the same with or without KVM.
     const image = parseKernel(cfg.kernel, cfg.memSize);
-    const kvm = Kvm.open();
-    undo.push(() => kvm.close());
-    checkLimits(cfg, kvm.maxVcpus());
-    for (const [name, cap] of [['IRQCHIP', KVM_CAP.IRQCHIP], ['PIT2', KVM_CAP.PIT2], ['IMMEDIATE_EXIT', KVM_CAP.IMMEDIATE_EXIT]] as const) {
-      if (kvm.checkExtension(cap) === 0) throw new KvmError(`KVM_CHECK_EXTENSION(${name})`, 95, `this host's KVM lacks KVM_CAP_${name}, which bothy needs`);
-    }
-    const runSize = kvm.vcpuMmapSize();
-
-    const vm = kvm.createVm();
-    undo.push(() => vm.close());
-    vm.setTssAddr(LAYOUT.KVM_TSS_ADDRESS);
-    vm.setIdentityMapAddr(LAYOUT.KVM_IDENTITY_MAP_ADDRESS);
-    vm.createIrqchip();
-    vm.createPit2();
-
-    const memory = GuestMemory.create(ramRegions(cfg.memSize).map((r, i) => ({ name: i === 0 ? 'ram' : `ram${i}`, gpa: r.gpa, size: r.size })));
-    undo.push(() => memory.close());
-    memory.regions.forEach((r, slot) => vm.setUserMemoryRegion({ slot, guestPhysAddr: r.gpa, size: r.size, userspaceAddr: r.hostAddr }));
-
-    const boot = loadKernel(memory, image, cfg);
-    const cmdline = encodeCmdline(cfg.cmdline);
-    memory.write(LAYOUT.CMDLINE_START, cmdline);
-    const initrd = cfg.initrd ? placeInitrd(memory, cfg, image) : undefined;
-
-    const devices = deviceSpecs();
-    const { rsdp } = buildFirmware(memory, { vcpus: cfg.vcpus });
-
-    const e820 = buildE820(cfg.memSize);
-    for (const t of identityPageTables()) memory.write(t.gpa, t.bytes);
-    memory.write(LAYOUT.BOOT_GDT, encodeGdt(bootGdt(boot.protocol === 'linux64' ? 'long' : 'protected')));
-    memory.write(LAYOUT.BOOT_IDT, new Uint8Array(8));
-    if (boot.protocol === 'linux64') {
-      memory.write(LAYOUT.ZERO_PAGE_START, buildZeroPage({
-        ...(image.kind === 'bzimage' ? { setupHeader: image.setupHeader } : {}),
-        cmdlineGpa: LAYOUT.CMDLINE_START,
-        cmdlineSize: cmdline.length,
-        e820,
-        ...(initrd ? { initrd } : {}),
-        ...(rsdp !== undefined ? { rsdp } : {}),
-      }));
-    } else {
-      const pvh = buildPvhStartInfo({ cmdlineGpa: LAYOUT.CMDLINE_START, e820, ...(initrd ? { initrd } : {}), ...(rsdp !== undefined ? { rsdp } : {}) });
-      memory.write(LAYOUT.PVH_INFO_START, pvh.startInfo);
-      if (pvh.modlist.length) memory.write(LAYOUT.PVH_MODLIST_START, pvh.modlist);
-      memory.write(LAYOUT.PVH_MEMMAP_START, pvh.memmap);
-    }
-
-    const supported = kvm.supportedCpuid();
-    const vcpuFds: number[] = [];
-    const cpuid: CpuidEntry[][] = [];
-    for (let id = 0; id < cfg.vcpus; id++) {
-      const fd = vm.createVcpu(id);
-      vcpuFds.push(fd);
-      undo.push(() => closeSync(fd));
-      cpuid.push(cpuidTemplate(supported, { vcpuId: id, vcpuCount: cfg.vcpus }));
-    }
-    return { kvm, vm, memory, devices, vcpuFds, cpuid, msrs: bootMsrs(), runSize, boot, teardown };
+    const regions: RegionSpec[] = ramRegions(cfg.memSize).map((r, i) => ({ name: i === 0 ? 'ram' : `ram${i}`, gpa: r.gpa, size: r.size }));
+    const m = createMachine(t, cfg, () => GuestMemory.create(regions), () => {});
+    const entry = loadBootImage(m.memory, image, cfg);
+    const supported = m.kvm.supportedCpuid();
+    return {
+      ...m,
+      machine: { memSize: cfg.memSize, vcpus: cfg.vcpus, regions, cmdline: cfg.cmdline, kernelName: cfg.kernelName },
+      devices: deviceSpecs(),
+      boot: {
+        entry,
+        cpuid: m.vcpuFds.map((_, id) => cpuidTemplate(supported, { vcpuId: id, vcpuCount: cfg.vcpus })),
+        msrs: bootMsrs(),
+      },
+      teardown: t.run,
+    };
   } catch (e) {
-    teardown();
+    t.run();
     throw e;
   }
 }
 
+/** A new VM from a snapshot: RAM mapped copy-on-write from the memory file, then VM, device and vCPU state. */
+export function restoreVm(snap: LoadedSnapshot): BuiltVm {
+  const t = new Teardown();
+  const { machine } = snap.state;
+  try {
+    const devices = snap.state.devices.map((d): DeviceSpec => {
+      if (!isDeviceKind(d.kind)) throw new SnapshotError('incompatible', `${snap.dir}: device '${d.name}' is of kind '${d.kind}', which this bothy does not have`);
+      let state: SharedArrayBuffer;
+      try {
+        state = restoreDeviceState(d.kind, d.version, d.state, d.name);
+      } catch (e) {
+        throw new SnapshotError('incompatible', `${snap.dir}: ${(e as Error).message}`);
+      }
+      return { kind: d.kind, name: d.name, bus: d.bus, base: d.base, length: d.length, ...(d.gsi !== undefined ? { gsi: d.gsi } : {}), state };
+    });
+    const m = createMachine(t, machine, () => GuestMemory.mapPrivateFile(snap.memoryPath, machine.regions), (vm) => restoreVmState(vm, snap.state.vm));
+    m.vcpuFds.forEach((fd, id) => restoreVcpuState(new VcpuFd(fd, id), snap.state.vcpus[id]!));
+    return { ...m, machine, devices, teardown: t.run };
+  } catch (e) {
+    t.run();
+    throw e;
+  }
+}
+
+/** Kernel, command line, initrd, firmware tables and the boot structures of the chosen protocol. */
+function loadBootImage(memory: GuestMemory, image: KernelImage, cfg: VmConfig): BootEntry {
+  const boot = loadKernel(memory, image, cfg);
+  const cmdline = encodeCmdline(cfg.cmdline);
+  memory.write(LAYOUT.CMDLINE_START, cmdline);
+  const initrd = cfg.initrd ? placeInitrd(memory, cfg, image) : undefined;
+  const { rsdp } = buildFirmware(memory, { vcpus: cfg.vcpus });
+  const e820 = buildE820(cfg.memSize);
+  for (const pt of identityPageTables()) memory.write(pt.gpa, pt.bytes);
+  memory.write(LAYOUT.BOOT_GDT, encodeGdt(bootGdt(boot.protocol === 'linux64' ? 'long' : 'protected')));
+  memory.write(LAYOUT.BOOT_IDT, new Uint8Array(8));
+  if (boot.protocol === 'linux64') {
+    memory.write(LAYOUT.ZERO_PAGE_START, buildZeroPage({
+      ...(image.kind === 'bzimage' ? { setupHeader: image.setupHeader } : {}),
+      cmdlineGpa: LAYOUT.CMDLINE_START,
+      cmdlineSize: cmdline.length,
+      e820,
+      ...(initrd ? { initrd } : {}),
+      rsdp,
+    }));
+  } else {
+    const pvh = buildPvhStartInfo({ cmdlineGpa: LAYOUT.CMDLINE_START, e820, ...(initrd ? { initrd } : {}), rsdp });
+    memory.write(LAYOUT.PVH_INFO_START, pvh.startInfo);
+    if (pvh.modlist.length) memory.write(LAYOUT.PVH_MODLIST_START, pvh.modlist);
+    memory.write(LAYOUT.PVH_MEMMAP_START, pvh.memmap);
+  }
+  return boot;
+}
 
 function loadKernel(memory: GuestMemory, image: KernelImage, cfg: VmConfig): BootEntry {
   for (const seg of kernelSegments(image)) {
@@ -154,4 +216,3 @@ function deviceSpecs(): DeviceSpec[] {
     pio('post', 'post', PORTS.POST, 1),
   ];
 }
-

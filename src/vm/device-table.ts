@@ -5,15 +5,17 @@
 import type { BusDevice, DeviceWiring } from '../devices/device.js';
 import { SharedState } from '../devices/shared-state.js';
 import type { Fields, Struct } from '../binary/struct.js';
-import { Serial8250, Serial8250State } from '../devices/serial/serial-8250.js';
-import { I8042, I8042State } from '../devices/i8042/i8042.js';
-import { AcpiPm, AcpiPmState } from '../devices/acpi-pm/acpi-pm.js';
-import { TestExit, TestExitState } from '../devices/test-exit/test-exit.js';
-import { Post, PostState } from '../devices/post/post.js';
+import { Serial8250, Serial8250State, STATE_VERSION as SERIAL_VERSION } from '../devices/serial/serial-8250.js';
+import { I8042, I8042State, STATE_VERSION as I8042_VERSION } from '../devices/i8042/i8042.js';
+import { AcpiPm, AcpiPmState, STATE_VERSION as ACPI_PM_VERSION } from '../devices/acpi-pm/acpi-pm.js';
+import { TestExit, TestExitState, STATE_VERSION as TEST_EXIT_VERSION } from '../devices/test-exit/test-exit.js';
+import { Post, PostState, STATE_VERSION as POST_VERSION } from '../devices/post/post.js';
 import { Bus } from '../devices/bus.js';
 
 interface Kind<F extends Fields, D extends BusDevice> {
   readonly layout: Struct<F>;
+  /** The state struct's version; a snapshot with another version is refused. */
+  readonly version: number;
   readonly create: (state: SharedState<F>, wiring: DeviceWiring) => D;
 }
 
@@ -22,11 +24,11 @@ function kind<F extends Fields, D extends BusDevice>(k: Kind<F, D>): Kind<F, D> 
 }
 
 export const DEVICE_KINDS = {
-  'serial-8250': kind({ layout: Serial8250State, create: (s, w) => new Serial8250(s, w) }),
-  i8042: kind({ layout: I8042State, create: (s, w) => new I8042(s, w) }),
-  'acpi-pm': kind({ layout: AcpiPmState, create: (s, w) => new AcpiPm(s, w) }),
-  'test-exit': kind({ layout: TestExitState, create: (s, w) => new TestExit(s, w) }),
-  post: kind({ layout: PostState, create: (s, w) => new Post(s, w) }),
+  'serial-8250': kind({ layout: Serial8250State, version: SERIAL_VERSION, create: (s, w) => new Serial8250(s, w) }),
+  i8042: kind({ layout: I8042State, version: I8042_VERSION, create: (s, w) => new I8042(s, w) }),
+  'acpi-pm': kind({ layout: AcpiPmState, version: ACPI_PM_VERSION, create: (s, w) => new AcpiPm(s, w) }),
+  'test-exit': kind({ layout: TestExitState, version: TEST_EXIT_VERSION, create: (s, w) => new TestExit(s, w) }),
+  post: kind({ layout: PostState, version: POST_VERSION, create: (s, w) => new Post(s, w) }),
 } as const;
 
 export type DeviceKind = keyof typeof DEVICE_KINDS;
@@ -43,6 +45,27 @@ export interface DeviceSpec {
 
 export function newDeviceState(k: DeviceKind): SharedArrayBuffer {
   return new SharedState(DEVICE_KINDS[k].layout as Struct<Fields>).buffer as SharedArrayBuffer;
+}
+
+/** A device's state struct bytes (taken under its lock), for a snapshot. */
+export function saveDeviceState(spec: DeviceSpec): { version: number; bytes: Uint8Array } {
+  const s = new SharedState(DEVICE_KINDS[spec.kind].layout as Struct<Fields>, spec.state);
+  return { version: DEVICE_KINDS[spec.kind].version, bytes: s.locked(() => s.bytes.slice()) };
+}
+
+/** A fresh shared state block holding saved bytes; refuses another version or size. */
+export function restoreDeviceState(k: DeviceKind, version: number, bytes: Uint8Array, name: string): SharedArrayBuffer {
+  const kind = DEVICE_KINDS[k];
+  if (version !== kind.version || bytes.length !== kind.layout.size) {
+    throw new RangeError(`device '${name}' (${k}) state is version ${version}, ${bytes.length} bytes; this bothy has version ${kind.version}, ${kind.layout.size} bytes`);
+  }
+  const buf = newDeviceState(k);
+  new SharedState(kind.layout as Struct<Fields>, buf).bytes.set(bytes);
+  return buf;
+}
+
+export function isDeviceKind(k: string): k is DeviceKind {
+  return Object.hasOwn(DEVICE_KINDS, k);
 }
 
 export interface DeviceInstance {

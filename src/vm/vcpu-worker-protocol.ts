@@ -12,12 +12,15 @@ export interface VcpuWorkerInit {
   readonly runSize: number;
   readonly control: SharedArrayBuffer;
   readonly devices: readonly DeviceSpec[];
-  readonly cpuid: readonly CpuidEntry[];
-  readonly msrs: readonly { index: number; data: bigint }[];
   readonly consoleFd: number;
   readonly consolePrefix: string;
-  /** Only the boot vCPU gets entry registers; APs wait for INIT/SIPI. */
-  readonly boot?: BootEntry;
+  /** Fresh boot only (a restored vCPU's state is already in KVM). */
+  readonly setup?: {
+    readonly cpuid: readonly CpuidEntry[];
+    readonly msrs: readonly { index: number; data: bigint }[];
+    /** Only the boot vCPU gets entry registers; APs wait for INIT/SIPI. */
+    readonly entry?: BootEntry;
+  };
 }
 
 export type WorkerMessage =

@@ -38,11 +38,14 @@ function systemEvent(e: SystemEvent): void {
 try {
   const vm = new VmFd(init.vmFd);
   const vcpu = new VcpuFd(init.vcpuFd, init.vcpuId, init.runSize);
-  vcpu.setCpuid(init.cpuid);
-  vcpu.setMsrs(init.msrs);
-  if (init.boot) {
-    vcpu.setRegs(bootRegs(init.boot));
-    vcpu.setSregs(bootSregs(vcpu.getSregs(), init.boot.protocol));
+  const setup = init.setup;
+  if (setup) {
+    vcpu.setCpuid(setup.cpuid);
+    vcpu.setMsrs(setup.msrs);
+    if (setup.entry) {
+      vcpu.setRegs(bootRegs(setup.entry));
+      vcpu.setSregs(bootSregs(vcpu.getSregs(), setup.entry.protocol));
+    }
   }
   const output = consoleSink(init.consoleFd, init.consolePrefix);
   const { pio, mmio } = buildBuses(init.devices, (spec) => ({

@@ -6,11 +6,23 @@ import { mapKvmRun } from '../kvm/vcpu-fd.js';
 import { libc } from '../kvm/libc.js';
 import { Control, RUN_STATE } from './control.js';
 import { installKickHandler, kickVcpu } from './kick.js';
-import { buildVm, type BuiltVm } from './builder.js';
+import { buildVm, restoreVm, type BuiltVm } from './builder.js';
 import type { VmConfig } from './vm-config.js';
+import { VcpuFd } from '../kvm/vcpu-fd.js';
+import { saveVcpuState } from '../snapshot/vcpu-state.js';
+import { saveVmState } from '../snapshot/vm-state.js';
+import type { MachineState } from '../snapshot/machine-state.js';
+import { writeSnapshot, readSnapshot, type Progress } from '../snapshot/snapshot-files.js';
+import { saveDeviceState } from './device-table.js';
 import type { VmExitReason } from './exit-reason.js';
 import type { VcpuWorkerInit, WorkerMessage } from './vcpu-worker-protocol.js';
 import { buildBuses, type DeviceInstance } from './device-table.js';
+
+/** Where a VM's console goes. */
+export interface ConsoleConfig {
+  readonly consoleFd: number;
+  readonly consolePrefix: string;
+}
 import { KvmIrqLine } from './kvm-irq-line.js';
 import { Serial8250 } from '../devices/serial/serial-8250.js';
 
@@ -41,12 +53,14 @@ export class Vm {
   #resolveExit!: (r: VmExitReason) => void;
   #torn = false;
 
-  private constructor(built: BuiltVm, cfg: VmConfig) {
+  private constructor(built: BuiltVm, cfg: ConsoleConfig) {
     this.#built = built;
     this.exited = new Promise((res) => (this.#resolveExit = res));
     this.#devices = buildBuses(built.devices, (spec) =>
       spec.gsi !== undefined ? { irq: new KvmIrqLine(built.vm, spec.gsi) } : {},
     ).instances;
+    // A restored device's interrupt line starts low in the new VM; let it re-drive its level.
+    if (!built.boot) for (const d of this.#devices) (d.device as { afterRestore?: () => void }).afterRestore?.();
     installKickHandler();
     built.vcpuFds.forEach((fd, id) => {
       const init: VcpuWorkerInit = {
@@ -56,11 +70,11 @@ export class Vm {
         runSize: built.runSize,
         control: this.#control.buffer,
         devices: built.devices,
-        cpuid: built.cpuid[id]!,
-        msrs: built.msrs,
         consoleFd: cfg.consoleFd,
         consolePrefix: cfg.consolePrefix,
-        ...(id === 0 ? { boot: built.boot } : {}),
+        ...(built.boot ? {
+          setup: { cpuid: built.boot.cpuid[id]!, msrs: built.boot.msrs, ...(id === 0 ? { entry: built.boot.entry } : {}) },
+        } : {}),
       };
       const worker = new Worker(WORKER_URL, { workerData: init });
       const map = mapKvmRun(fd, built.runSize);
@@ -75,6 +89,45 @@ export class Vm {
   /** Builds the VM and starts every vCPU. */
   static start(cfg: VmConfig): Vm {
     return new Vm(buildVm(cfg), cfg);
+  }
+
+  /**
+   * A new VM from a snapshot directory. Memory is mapped copy-on-write from the snapshot's memory file;
+   * KVM, vCPU and device state are applied before any vCPU runs.
+   */
+  static async restore(dir: string, console: ConsoleConfig): Promise<Vm> {
+    const snap = await readSnapshot(dir);
+    return new Vm(restoreVm(snap), console);
+  }
+
+  /**
+   * Writes a snapshot of this VM to `dir` (which must not exist or be empty). A running VM is paused
+   * for the duration and resumed after, whether or not the snapshot succeeded.
+   */
+  async snapshot(dir: string, progress?: Progress): Promise<void> {
+    if (this.state === 'stopped') throw new Error('Cannot snapshot a VM that has stopped');
+    const wasRunning = this.state === 'running';
+    await this.pause();
+    try {
+      await writeSnapshot(dir, this.#captureState(), this.#built.memory, progress);
+    } finally {
+      if (wasRunning) this.resume();
+    }
+  }
+
+  /** All state but RAM, read while every vCPU is parked outside KVM_RUN. */
+  #captureState(): MachineState {
+    const b = this.#built;
+    const msrIndices = b.kvm.msrIndexList();
+    return {
+      machine: b.machine,
+      vm: saveVmState(b.vm),
+      vcpus: b.vcpuFds.map((fd, id) => saveVcpuState(new VcpuFd(fd, id), msrIndices)),
+      devices: b.devices.map((spec) => {
+        const { version, bytes } = saveDeviceState(spec);
+        return { kind: spec.kind, name: spec.name, bus: spec.bus, base: spec.base, length: spec.length, ...(spec.gsi !== undefined ? { gsi: spec.gsi } : {}), version, state: bytes };
+      }),
+    };
   }
 
   get memory(): BuiltVm['memory'] {

@@ -55,3 +55,39 @@ export const KVM_CAP = {
 } as const;
 
 export const KVM_API_VERSION = 12;
+
+// vCPU and VM state for snapshots (sizes: struct kvm_xsave 4096, kvm_xcrs 392, kvm_debugregs 128,
+// kvm_lapic_state 1024, kvm_vcpu_events 64, kvm_pit_state2 112, kvm_clock_data 48, kvm_irqchip 520).
+export const KVM_GET_CPUID2 = _IOWR(KVMIO, 0x91, kvm_cpuid2_header.size);
+export const KVM_GET_LAPIC = _IOR(KVMIO, 0x8e, 1024);
+export const KVM_SET_LAPIC = _IOW(KVMIO, 0x8f, 1024);
+export const KVM_GET_VCPU_EVENTS = _IOR(KVMIO, 0x9f, 64);
+export const KVM_SET_VCPU_EVENTS = _IOW(KVMIO, 0xa0, 64);
+export const KVM_GET_DEBUGREGS = _IOR(KVMIO, 0xa1, 128);
+export const KVM_SET_DEBUGREGS = _IOW(KVMIO, 0xa2, 128);
+export const KVM_SET_TSC_KHZ = _IO(KVMIO, 0xa2);
+export const KVM_GET_TSC_KHZ = _IO(KVMIO, 0xa3);
+export const KVM_GET_XSAVE = _IOR(KVMIO, 0xa4, 4096);
+export const KVM_SET_XSAVE = _IOW(KVMIO, 0xa5, 4096);
+export const KVM_GET_XCRS = _IOR(KVMIO, 0xa6, 392);
+export const KVM_SET_XCRS = _IOW(KVMIO, 0xa7, 392);
+export const KVM_KVMCLOCK_CTRL = _IO(KVMIO, 0xad);
+export const KVM_GET_XSAVE2 = _IOR(KVMIO, 0xcf, 4096);
+export const KVM_GET_PIT2 = _IOR(KVMIO, 0x9f, 112);
+export const KVM_SET_PIT2 = _IOW(KVMIO, 0xa0, 112);
+export const KVM_SET_CLOCK = _IOW(KVMIO, 0x7b, 48);
+export const KVM_GET_CLOCK = _IOR(KVMIO, 0x7c, 48);
+export const KVM_GET_IRQCHIP = _IOWR(KVMIO, 0x62, 520);
+/** _IOR although it writes: a historic quirk of the KVM ABI that the number must keep. */
+export const KVM_SET_IRQCHIP = _IOR(KVMIO, 0x63, 520);
+
+export const KVM_CAP_STATE = {
+  ADJUST_CLOCK: 0x27,
+  VCPU_EVENTS: 0x29,
+  DEBUGREGS: 0x32,
+  XCRS: 0x38,
+  TSC_CONTROL: 0x3c,
+  GET_TSC_KHZ: 0x3d,
+  KVMCLOCK_CTRL: 0x4c,
+  XSAVE2: 0xd0,
+} as const;

@@ -37,6 +37,22 @@ test('KVM ioctl numbers match the kernel headers', () => {
   assert.equal(I.KVM_SET_IDENTITY_MAP_ADDR, 0x4008ae48);
 });
 
+test('KVM state ioctl numbers and sizes match the kernel headers', () => {
+  assert.deepEqual(
+    [I.KVM_GET_XSAVE, I.KVM_SET_XSAVE, I.KVM_GET_XSAVE2, I.KVM_GET_XCRS, I.KVM_SET_XCRS, I.KVM_GET_DEBUGREGS,
+      I.KVM_SET_DEBUGREGS, I.KVM_GET_LAPIC, I.KVM_SET_LAPIC, I.KVM_GET_VCPU_EVENTS, I.KVM_SET_VCPU_EVENTS,
+      I.KVM_GET_CPUID2, I.KVM_GET_TSC_KHZ, I.KVM_SET_TSC_KHZ, I.KVM_KVMCLOCK_CTRL, I.KVM_GET_PIT2, I.KVM_SET_PIT2,
+      I.KVM_GET_CLOCK, I.KVM_SET_CLOCK, I.KVM_GET_IRQCHIP, I.KVM_SET_IRQCHIP],
+    [0x9000aea4, 0x5000aea5, 0x9000aecf, 0x8188aea6, 0x4188aea7, 0x8080aea1, 0x4080aea2, 0x8400ae8e, 0x4400ae8f,
+      0x8040ae9f, 0x4040aea0, 0xc008ae91, 0xaea3, 0xaea2, 0xaead, 0x8070ae9f, 0x4070aea0, 0x8030ae7c, 0x4030ae7b,
+      0xc208ae62, 0x8208ae63],
+  );
+  assert.equal(S.kvm_clock_data.size, 0x30);
+  assert.equal(S.kvm_clock_data.offsets.flags, 8);
+  assert.equal(S.KVM_IRQCHIP_SIZE, 0x208);
+  assert.deepEqual(Object.values(I.KVM_CAP_STATE), [0x27, 0x29, 0x32, 0x38, 0x3c, 0x3d, 0x4c, 0xd0]);
+});
+
 test('KVM capability numbers match the kernel headers', () => {
   assert.deepEqual(
     [I.KVM_CAP.MAX_VCPU_ID, I.KVM_CAP.IMMEDIATE_EXIT, I.KVM_CAP.MAX_VCPUS, I.KVM_CAP.NR_VCPUS, I.KVM_CAP.PIT2,

@@ -100,3 +100,19 @@ export const kvm_fpu = struct('kvm_fpu', {
 });
 
 export const kvm_enable_cap = struct('kvm_enable_cap', { cap: u32le, flags: u32le, args: bytes(32), pad: bytes(64) });
+
+export const kvm_clock_data = struct('kvm_clock_data', {
+  clock: u64le,
+  flags: u32le,
+  pad0: u32le,
+  realtime: u64le,
+  host_tsc: u64le,
+  pad: bytes(16),
+});
+export const KVM_CLOCK_TSC_STABLE = 2;
+export const KVM_CLOCK_REALTIME = 4;
+export const KVM_CLOCK_HOST_TSC = 8;
+
+export const kvm_irqchip_header = struct('kvm_irqchip', { chip_id: u32le, pad: u32le });
+export const KVM_IRQCHIP = { PIC_MASTER: 0, PIC_SLAVE: 1, IOAPIC: 2 } as const;
+export const KVM_IRQCHIP_SIZE = 520;
