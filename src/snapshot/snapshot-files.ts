@@ -104,7 +104,10 @@ export async function readSnapshot(dir: string): Promise<LoadedSnapshot> {
   for (const f of [statePath, memoryPath]) {
     if (!existsSync(f)) throw new SnapshotError('missing', `${f} does not exist: is ${target} a bothy snapshot directory?`);
   }
-  const state = decodeMachineState(decodeContainer(await readFile(statePath), statePath), statePath);
+  const raw = await readFile(statePath);
+  // A plain Uint8Array view (not a Buffer), so sections compare and copy like the bytes that were saved.
+  const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+  const state = decodeMachineState(decodeContainer(bytes, statePath), statePath);
   const want = state.machine.regions.reduce((n, r) => n + r.size, 0);
   const have = (await stat(memoryPath)).size;
   if (have !== want) {

@@ -89,3 +89,13 @@ test('two model objects over one SharedArrayBuffer see each other', () => {
   wr(b, STS, WAK_STS);
   assert.equal(rd(a.pm, STS), 0);
 });
+
+test('the ignored-access counters wrap at 2^32 instead of throwing', () => {
+  const { pm, state } = make();
+  state.set('ignoredResetWrites', 0xffff_ffff);
+  state.set('ignoredSleepRequests', 0xffff_ffff);
+  wr(pm, RST, ACPI_RESET_VALUE ^ 1);
+  wr(pm, CTL, sleep(1));
+  assert.equal(state.get('ignoredResetWrites'), 0);
+  assert.equal(state.get('ignoredSleepRequests'), 0);
+});

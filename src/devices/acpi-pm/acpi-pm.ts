@@ -6,6 +6,7 @@ import { struct, u8, u32le } from '../../binary/struct.js';
 import { ACPI_RESET_VALUE, ACPI_S5_SLP_TYP } from '../../arch/x86_64/layout.js';
 import type { BusDevice, DeviceWiring } from '../device.js';
 import type { SharedState } from '../shared-state.js';
+import { bumpCounter } from '../counter.js';
 
 export const STATE_VERSION = 1;
 
@@ -89,7 +90,7 @@ export class AcpiPm implements BusDevice {
         return;
       case ACPI_PM_RESET_OFFSET:
         if (v === ACPI_RESET_VALUE) this.#wiring.system?.({ kind: 'reset' });
-        else this.#bump(O.ignoredResetWrites);
+        else bumpCounter(this.#v, O.ignoredResetWrites);
         return;
       default:
         return;
@@ -104,13 +105,9 @@ export class AcpiPm implements BusDevice {
       return;
     }
     this.#v.setUint8(O.lastIgnoredSlpTyp, slpTyp);
-    this.#bump(O.ignoredSleepRequests);
+    bumpCounter(this.#v, O.ignoredSleepRequests);
     // The VM cannot sleep, so it "wakes" at once: Linux (acpi_hw_extended_sleep) spins on WAK_STS
     // after setting SLP_EN and would hang forever if it never appeared.
     this.#v.setUint8(O.wakeStatus, 1);
-  }
-
-  #bump(off: number): void {
-    this.#v.setUint32(off, (this.#v.getUint32(off, true) + 1) >>> 0, true);
   }
 }

@@ -167,3 +167,26 @@ test('two model objects over one SharedArrayBuffer see each other', () => {
   wr(b, CMD, I8042_CMD_PULSE_RESET);
   assert.deepEqual(a.wiring.events, [{ kind: 'reset' }]);
 });
+
+test('a damaged snapshot (queue count and head past the buffer) never reads or writes outside the queue', () => {
+  const { kbc, state } = make();
+  const out = new Uint8Array(I8042_BUFFER_SIZE).map((_, i) => i + 1);
+  state.restore({ ...state.snapshot(), outHead: 255, outCount: 255, out });
+  assert.equal(kbc.enqueueKeyboard(Uint8Array.of(9)), 0);
+  // head 255 wraps to slot 15; the clamped count is 16, so one read leaves 15 queued.
+  assert.equal(rd(kbc, DATA), 16);
+  assert.equal(state.get('outHead'), 0);
+  assert.equal(state.get('outCount'), 15);
+  assert.equal(kbc.enqueueKeyboard(Uint8Array.of(9, 9)), 1);
+  assert.equal(state.get('out')[15], 9);
+});
+
+test('a controller reply replaces queued keyboard bytes', () => {
+  const { kbc, state } = make();
+  kbc.enqueueKeyboard(Uint8Array.of(1, 2, 3));
+  rd(kbc, DATA);
+  assert.equal(command(kbc, I8042_CMD_KBD_TEST), 0x00);
+  assert.equal(rd(kbc, CMD) & I8042_STR_OBF, 0);
+  assert.equal(state.get('outHead'), 1);
+  assert.equal(state.get('outCount'), 0);
+});

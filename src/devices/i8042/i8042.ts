@@ -5,6 +5,9 @@
 import { struct, u8, bytes } from '../../binary/struct.js';
 import type { BusDevice, DeviceWiring } from '../device.js';
 import type { SharedState } from '../shared-state.js';
+import { ByteFifo } from '../byte-fifo.js';
+import { ByteRegisters } from '../byte-registers.js';
+import { LatchedIrq } from '../latched-irq.js';
 
 export const STATE_VERSION = 1;
 
@@ -78,21 +81,24 @@ export const I8042State = struct('i8042', {
   out: bytes(I8042_BUFFER_SIZE),
 });
 type Fields = typeof I8042State.fields;
-type ByteField = Exclude<keyof Fields, 'out'>;
+/** The registers; the output queue and the IRQ latch own the other fields. */
+type ByteField = Exclude<keyof Fields, 'out' | 'outHead' | 'outCount' | 'irqLevel'>;
 
 const O = I8042State.offsets;
 
 export class I8042 implements BusDevice {
   readonly state: SharedState<Fields>;
   readonly #wiring: DeviceWiring;
-  readonly #b: Uint8Array;
-  readonly #out: Uint8Array;
+  readonly #r: ByteRegisters<ByteField>;
+  readonly #out: ByteFifo;
+  readonly #irq: LatchedIrq;
 
   constructor(state: SharedState<Fields>, wiring: DeviceWiring) {
     this.state = state;
     this.#wiring = wiring;
-    this.#b = state.bytes;
-    this.#out = state.bytes.subarray(O.out, O.out + I8042_BUFFER_SIZE);
+    this.#r = new ByteRegisters<ByteField>(state.bytes, O);
+    this.#out = new ByteFifo(state.bytes, { head: O.outHead, count: O.outCount, data: O.out }, I8042_BUFFER_SIZE);
+    this.#irq = new LatchedIrq(state.bytes, O.irqLevel, wiring.irq);
   }
 
   read(offset: number, data: Uint8Array): void {
@@ -135,9 +141,8 @@ export class I8042 implements BusDevice {
    */
   enqueueKeyboard(input: Uint8Array): number {
     return this.state.locked(() => {
-      if (this.#g('ctr') & I8042_CTR_KBDDIS) return 0;
-      const n = Math.min(input.length, I8042_BUFFER_SIZE - this.#outCount());
-      for (let i = 0; i < n; i++) this.#push(input[i]!);
+      if (this.#r.get('ctr') & I8042_CTR_KBDDIS) return 0;
+      const n = this.#out.pushFrom(input);
       this.#updateIrq();
       return n;
     });
@@ -145,107 +150,82 @@ export class I8042 implements BusDevice {
 
   /** Re-drives IRQ 1 from restored state. Takes the lock. */
   afterRestore(): void {
-    this.state.locked(() => {
-      const level = this.#irqWanted();
-      this.#s('irqLevel', level ? 1 : 0);
-      this.#wiring.irq?.setLevel(level);
-    });
-  }
-
-  #g(k: ByteField): number {
-    return this.#b[O[k]]!;
-  }
-  #s(k: ByteField, v: number): void {
-    this.#b[O[k]] = v;
-  }
-
-  #outCount(): number {
-    return Math.min(this.#g('outCount'), I8042_BUFFER_SIZE);
-  }
-
-  #push(v: number): void {
-    const count = this.#outCount();
-    this.#out[(this.#g('outHead') + count) % I8042_BUFFER_SIZE] = v;
-    this.#s('outCount', count + 1);
+    this.state.locked(() => this.#irq.redrive(this.#irqWanted()));
   }
 
   /** A controller reply replaces whatever was queued, so the driver's next data read is the reply. */
   #reply(...v: number[]): void {
-    this.#s('outHead', 0);
-    this.#s('outCount', 0);
-    for (const b of v) this.#push(b);
+    this.#out.clear();
+    for (const b of v) this.#out.push(b);
   }
 
   #status(): number {
     return (
-      (this.#outCount() > 0 ? I8042_STR_OBF : 0) |
-      (this.#g('ctr') & I8042_CTR_SYSFLAG ? I8042_STR_SYSFLAG : 0) |
-      (this.#g('lastWriteCommand') ? I8042_STR_CMDDAT : 0) |
+      (this.#out.count > 0 ? I8042_STR_OBF : 0) |
+      (this.#r.get('ctr') & I8042_CTR_SYSFLAG ? I8042_STR_SYSFLAG : 0) |
+      (this.#r.get('lastWriteCommand') ? I8042_STR_CMDDAT : 0) |
       I8042_STR_KEYLOCK
     );
   }
 
   #readData(): number {
-    const count = this.#outCount();
-    if (count === 0) return 0;
-    const head = this.#g('outHead') % I8042_BUFFER_SIZE;
-    this.#s('outHead', (head + 1) % I8042_BUFFER_SIZE);
-    this.#s('outCount', count - 1);
-    const wasHigh = this.#g('irqLevel') !== 0;
+    if (this.#out.count === 0) return 0;
+    const v = this.#out.pop();
+    const wasHigh = this.#irq.high;
     this.#updateIrq();
     // A real 8042 empties its one-byte output buffer before loading the next byte, so IRQ 1 sees a
     // fresh rising edge per byte; keep that, or an edge-triggered pin would drop the rest of the queue.
-    if (wasHigh && this.#g('irqLevel') !== 0 && this.#wiring.irq) {
+    if (wasHigh && this.#irq.high && this.#wiring.irq) {
       this.#wiring.irq.setLevel(false);
       this.#wiring.irq.setLevel(true);
     }
-    return this.#out[head]!;
+    return v;
   }
 
   #writeData(v: number): void {
-    this.#s('lastWriteCommand', 0);
-    const pending = this.#g('pendingCommand');
-    this.#s('pendingCommand', 0);
-    if (pending === I8042_CMD_CTL_WCTR) this.#s('ctr', v);
-    else if (pending === I8042_CMD_WRITE_OUTPUT) this.#s('outputPort', v);
+    this.#r.set('lastWriteCommand', 0);
+    const pending = this.#r.get('pendingCommand');
+    this.#r.set('pendingCommand', 0);
+    if (pending === I8042_CMD_CTL_WCTR) this.#r.set('ctr', v);
+    else if (pending === I8042_CMD_WRITE_OUTPUT) this.#r.set('outputPort', v);
     // Anything else is for the keyboard; a dumb keyboard acknowledges it all.
     else if (v === ATKBD_CMD_RESET_BAT) this.#reply(ATKBD_RET_ACK, ATKBD_RET_BAT);
     else this.#reply(ATKBD_RET_ACK);
   }
 
   #writeCommand(cmd: number): void {
-    this.#s('lastWriteCommand', 1);
-    this.#s('pendingCommand', 0);
-    const ctr = this.#g('ctr');
+    this.#r.set('lastWriteCommand', 1);
+    this.#r.set('pendingCommand', 0);
+    const ctr = this.#r.get('ctr');
     switch (cmd) {
       case I8042_CMD_CTL_RCTR:
         this.#reply(ctr);
         return;
       case I8042_CMD_CTL_WCTR:
       case I8042_CMD_WRITE_OUTPUT:
-        this.#s('pendingCommand', cmd);
+        this.#r.set('pendingCommand', cmd);
         return;
       case I8042_CMD_AUX_DISABLE:
-        this.#s('ctr', ctr | I8042_CTR_AUXDIS);
+        this.#r.set('ctr', ctr | I8042_CTR_AUXDIS);
         return;
       case I8042_CMD_AUX_ENABLE:
-        this.#s('ctr', ctr & ~I8042_CTR_AUXDIS);
+        this.#r.set('ctr', ctr & ~I8042_CTR_AUXDIS);
         return;
       case I8042_CMD_CTL_TEST:
-        this.#s('ctr', ctr | I8042_CTR_SYSFLAG);
+        this.#r.set('ctr', ctr | I8042_CTR_SYSFLAG);
         this.#reply(I8042_RET_CTL_TEST);
         return;
       case I8042_CMD_KBD_TEST:
         this.#reply(I8042_RET_KBD_TEST_OK);
         return;
       case I8042_CMD_KBD_DISABLE:
-        this.#s('ctr', ctr | I8042_CTR_KBDDIS);
+        this.#r.set('ctr', ctr | I8042_CTR_KBDDIS);
         return;
       case I8042_CMD_KBD_ENABLE:
-        this.#s('ctr', ctr & ~I8042_CTR_KBDDIS);
+        this.#r.set('ctr', ctr & ~I8042_CTR_KBDDIS);
         return;
       case I8042_CMD_READ_OUTPUT:
-        this.#reply(this.#g('outputPort'));
+        this.#reply(this.#r.get('outputPort'));
         return;
       default:
         // Only the pulse commands reset; a written output port's reset bit is not honoured, since
@@ -258,13 +238,10 @@ export class I8042 implements BusDevice {
 
   /** IRQ 1 follows a full output buffer while the CTR enables the keyboard interrupt. */
   #irqWanted(): boolean {
-    return (this.#g('ctr') & I8042_CTR_KBDINT) !== 0 && this.#outCount() > 0;
+    return (this.#r.get('ctr') & I8042_CTR_KBDINT) !== 0 && this.#out.count > 0;
   }
 
   #updateIrq(): void {
-    const level = this.#irqWanted();
-    if (level === (this.#g('irqLevel') !== 0)) return;
-    this.#s('irqLevel', level ? 1 : 0);
-    this.#wiring.irq?.setLevel(level);
+    this.#irq.setLevel(this.#irqWanted());
   }
 }

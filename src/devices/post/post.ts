@@ -5,6 +5,7 @@
 import { struct, u8, u32le } from '../../binary/struct.js';
 import type { BusDevice, DeviceWiring } from '../device.js';
 import type { SharedState } from '../shared-state.js';
+import { bumpCounter } from '../counter.js';
 
 export const STATE_VERSION = 1;
 
@@ -34,8 +35,7 @@ export class Post implements BusDevice {
   }
 
   write(_offset: number, data: Uint8Array): void {
-    const v = this.#v;
-    v.setUint32(O.writes, (v.getUint32(O.writes, true) + 1) >>> 0, true);
-    v.setUint8(O.lastCode, data[0] ?? 0);
+    bumpCounter(this.#v, O.writes);
+    this.#v.setUint8(O.lastCode, data[0] ?? 0);
   }
 }

@@ -298,3 +298,27 @@ test('two model objects over one SharedArrayBuffer see each other (one per vCPU 
   wr(b, UART_SCR, 9);
   assert.equal(rd(a.uart, UART_SCR), 9);
 });
+
+test('a damaged snapshot (FIFO count and head past the buffer) never reads or writes outside the RX FIFO', () => {
+  const { uart, state } = make();
+  const fifo = new Uint8Array(UART_RX_FIFO_SIZE).map((_, i) => i + 1);
+  state.restore({ ...state.snapshot(), rxHead: 250, rxCount: 200, rxFifo: fifo });
+  assert.equal(uart.enqueueInput(enc('x')), 0);
+  assert.equal(rd(uart, UART_LSR) & UART_LSR_DR, UART_LSR_DR);
+  // head 250 wraps to slot 58; the clamped count is 64, so one read leaves 63 queued.
+  assert.equal(rd(uart, UART_RX), 59);
+  assert.equal(state.get('rxHead'), 59);
+  assert.equal(state.get('rxCount'), 63);
+  assert.equal(uart.enqueueInput(enc('xy')), 1);
+  assert.equal(state.get('rxFifo')[58], 'x'.charCodeAt(0));
+});
+
+test('afterRestore drives a low level too, and afterwards the line only sees changes', () => {
+  const { uart, state, wiring } = make();
+  state.set('irqLevel', 1);
+  uart.afterRestore();
+  assert.deepEqual(wiring.irq.history, [false]);
+  assert.equal(state.get('irqLevel'), 0);
+  wr(uart, UART_SCR, 1);
+  assert.deepEqual(wiring.irq.history, [false]);
+});

@@ -5,6 +5,9 @@
 import { struct, u8, bytes } from '../../binary/struct.js';
 import type { BusDevice, DeviceWiring } from '../device.js';
 import type { SharedState } from '../shared-state.js';
+import { ByteFifo } from '../byte-fifo.js';
+import { ByteRegisters } from '../byte-registers.js';
+import { LatchedIrq } from '../latched-irq.js';
 
 export const STATE_VERSION = 1;
 
@@ -100,21 +103,24 @@ export const Serial8250State = struct('serial-8250', {
   rxFifo: bytes(UART_RX_FIFO_SIZE),
 });
 type Fields = typeof Serial8250State.fields;
-type ByteField = Exclude<keyof Fields, 'rxFifo'>;
+/** The registers; the FIFO and the IRQ latch own the other fields. */
+type ByteField = Exclude<keyof Fields, 'rxFifo' | 'rxHead' | 'rxCount' | 'irqLevel'>;
 
 const O = Serial8250State.offsets;
 
 export class Serial8250 implements BusDevice {
   readonly state: SharedState<Fields>;
   readonly #wiring: DeviceWiring;
-  readonly #b: Uint8Array;
-  readonly #fifo: Uint8Array;
+  readonly #r: ByteRegisters<ByteField>;
+  readonly #rx: ByteFifo;
+  readonly #irq: LatchedIrq;
 
   constructor(state: SharedState<Fields>, wiring: DeviceWiring) {
     this.state = state;
     this.#wiring = wiring;
-    this.#b = state.bytes;
-    this.#fifo = state.bytes.subarray(O.rxFifo, O.rxFifo + UART_RX_FIFO_SIZE);
+    this.#r = new ByteRegisters<ByteField>(state.bytes, O);
+    this.#rx = new ByteFifo(state.bytes, { head: O.rxHead, count: O.rxCount, data: O.rxFifo }, UART_RX_FIFO_SIZE);
+    this.#irq = new LatchedIrq(state.bytes, O.irqLevel, wiring.irq);
   }
 
   read(offset: number, data: Uint8Array): void {
@@ -132,9 +138,8 @@ export class Serial8250 implements BusDevice {
   enqueueInput(input: Uint8Array): number {
     return this.state.locked(() => {
       // In loopback the receiver is disconnected from the line (datasheet MCR bit 4).
-      if (this.#g('mcr') & UART_MCR_LOOP) return 0;
-      const n = Math.min(input.length, UART_RX_FIFO_SIZE - this.#rxCount());
-      for (let i = 0; i < n; i++) this.#pushRx(input[i]!);
+      if (this.#r.get('mcr') & UART_MCR_LOOP) return 0;
+      const n = this.#rx.pushFrom(input);
       this.#updateIrq();
       return n;
     });
@@ -142,77 +147,41 @@ export class Serial8250 implements BusDevice {
 
   /** Re-drives the IRQ line from restored state (the new line has no memory of the old one). Takes the lock. */
   afterRestore(): void {
-    this.state.locked(() => {
-      const level = this.#irqWanted();
-      this.#s('irqLevel', level ? 1 : 0);
-      this.#wiring.irq?.setLevel(level);
-    });
-  }
-
-  #g(k: ByteField): number {
-    return this.#b[O[k]]!;
-  }
-  #s(k: ByteField, v: number): void {
-    this.#b[O[k]] = v;
-  }
-
-  #rxCount(): number {
-    // Clamped so a damaged snapshot can never index outside the FIFO.
-    return Math.min(this.#g('rxCount'), UART_RX_FIFO_SIZE);
-  }
-
-  #pushRx(v: number): void {
-    const count = this.#rxCount();
-    this.#fifo[(this.#g('rxHead') + count) % UART_RX_FIFO_SIZE] = v;
-    this.#s('rxCount', count + 1);
-  }
-
-  #popRx(): number {
-    const count = this.#rxCount();
-    if (count === 0) return 0;
-    const head = this.#g('rxHead') % UART_RX_FIFO_SIZE;
-    this.#s('rxHead', (head + 1) % UART_RX_FIFO_SIZE);
-    this.#s('rxCount', count - 1);
-    return this.#fifo[head]!;
-  }
-
-  #clearRx(): void {
-    this.#s('rxHead', 0);
-    this.#s('rxCount', 0);
+    this.state.locked(() => this.#irq.redrive(this.#irqWanted()));
   }
 
   #dlab(): boolean {
-    return (this.#g('lcr') & UART_LCR_DLAB) !== 0;
+    return (this.#r.get('lcr') & UART_LCR_DLAB) !== 0;
   }
 
   #readRegister(offset: number): number {
     switch (offset) {
       case UART_RX:
-        return this.#dlab() ? this.#g('dll') : this.#popRx();
+        return this.#dlab() ? this.#r.get('dll') : this.#rx.pop();
       case UART_IER:
-        return this.#dlab() ? this.#g('dlm') : this.#g('ier');
+        return this.#dlab() ? this.#r.get('dlm') : this.#r.get('ier');
       case UART_IIR: {
         const id = this.#interruptId();
         // Reading IIR acknowledges THRE only when THRE is what it reports (datasheet table 4).
-        if (id === UART_IIR_THRI) this.#s('threPending', 0);
-        return id | (this.#g('fcr') & UART_FCR_ENABLE_FIFO ? UART_IIR_FIFO_ENABLED_16550A : 0);
+        if (id === UART_IIR_THRI) this.#r.set('threPending', 0);
+        return id | (this.#r.get('fcr') & UART_FCR_ENABLE_FIFO ? UART_IIR_FIFO_ENABLED_16550A : 0);
       }
       case UART_LCR:
-        return this.#g('lcr');
+        return this.#r.get('lcr');
       case UART_MCR:
-        return this.#g('mcr');
+        return this.#r.get('mcr');
       case UART_LSR: {
-        const lsr = (this.#rxCount() > 0 ? UART_LSR_DR : 0) | this.#g('lsrErrors') | UART_LSR_THRE | UART_LSR_TEMT;
-        this.#s('lsrErrors', 0);
+        const lsr = (this.#rx.count > 0 ? UART_LSR_DR : 0) | this.#r.get('lsrErrors') | UART_LSR_THRE | UART_LSR_TEMT;
+        this.#r.set('lsrErrors', 0);
         return lsr;
       }
       case UART_MSR: {
-        const msr = modemLines(this.#g('mcr')) | this.#g('msrDelta');
-        this.#s('msrDelta', 0);
+        const msr = modemLines(this.#r.get('mcr')) | this.#r.get('msrDelta');
+        this.#r.set('msrDelta', 0);
         return msr;
       }
       case UART_SCR:
-        return this.#g('scr');
+        return this.#r.get('scr');
       default:
         return 0xff;
     }
@@ -221,24 +190,24 @@ export class Serial8250 implements BusDevice {
   #writeRegister(offset: number, v: number): void {
     switch (offset) {
       case UART_TX:
-        if (this.#dlab()) this.#s('dll', v);
+        if (this.#dlab()) this.#r.set('dll', v);
         else this.#transmit(v);
         return;
       case UART_IER:
-        if (this.#dlab()) this.#s('dlm', v);
+        if (this.#dlab()) this.#r.set('dlm', v);
         else this.#writeIer(v);
         return;
       case UART_FCR:
         this.#writeFcr(v);
         return;
       case UART_LCR:
-        this.#s('lcr', v);
+        this.#r.set('lcr', v);
         return;
       case UART_MCR:
         this.#writeMcr(v);
         return;
       case UART_SCR:
-        this.#s('scr', v);
+        this.#r.set('scr', v);
         return;
       default:
         // LSR and MSR are read-only (LSR writes are a factory-test hook); beyond the window is nothing.
@@ -247,53 +216,53 @@ export class Serial8250 implements BusDevice {
   }
 
   #transmit(v: number): void {
-    if (this.#g('mcr') & UART_MCR_LOOP) {
-      const depth = this.#g('fcr') & UART_FCR_ENABLE_FIFO ? UART_16550A_FIFO_SIZE : 1;
-      if (this.#rxCount() < depth) this.#pushRx(v);
-      else this.#s('lsrErrors', this.#g('lsrErrors') | UART_LSR_OE);
+    if (this.#r.get('mcr') & UART_MCR_LOOP) {
+      const depth = this.#r.get('fcr') & UART_FCR_ENABLE_FIFO ? UART_16550A_FIFO_SIZE : 1;
+      if (this.#rx.count < depth) this.#rx.push(v);
+      else this.#r.set('lsrErrors', this.#r.get('lsrErrors') | UART_LSR_OE);
     } else {
       this.#wiring.output?.(Uint8Array.of(v));
     }
     // The write acknowledges THRE, and the byte leaves THR at once, so THRE re-arms.
-    this.#s('threPending', this.#g('ier') & UART_IER_THRI ? 1 : 0);
+    this.#r.set('threPending', this.#r.get('ier') & UART_IER_THRI ? 1 : 0);
   }
 
   #writeIer(v: number): void {
     const ier = v & UART_IER_ALL_INTR;
     // THRE fires when THRI goes 0→1 with THR empty (Linux's startup TX test and console_write's
     // IER restore rely on it); disabling THRI drops the latch so a stale one never fires later.
-    if ((ier ^ this.#g('ier')) & UART_IER_THRI) this.#s('threPending', ier & UART_IER_THRI ? 1 : 0);
-    this.#s('ier', ier);
+    if ((ier ^ this.#r.get('ier')) & UART_IER_THRI) this.#r.set('threPending', ier & UART_IER_THRI ? 1 : 0);
+    this.#r.set('ier', ier);
   }
 
   #writeFcr(v: number): void {
     const enable = v & UART_FCR_ENABLE_FIFO;
     // Changing FIFO enable clears the FIFOs; without ENABLE_FIFO the other bits are not programmed.
-    if ((this.#g('fcr') & UART_FCR_ENABLE_FIFO) !== enable || (enable && v & UART_FCR_CLEAR_RCVR)) this.#clearRx();
-    this.#s('fcr', enable ? v & (UART_FCR_ENABLE_FIFO | UART_FCR_DMA_SELECT | UART_FCR_R_TRIG_BITS) : 0);
+    if ((this.#r.get('fcr') & UART_FCR_ENABLE_FIFO) !== enable || (enable && v & UART_FCR_CLEAR_RCVR)) this.#rx.clear();
+    this.#r.set('fcr', enable ? v & (UART_FCR_ENABLE_FIFO | UART_FCR_DMA_SELECT | UART_FCR_R_TRIG_BITS) : 0);
   }
 
   #writeMcr(v: number): void {
     const mcr = v & UART_MCR_IMPLEMENTED;
-    const before = modemLines(this.#g('mcr'));
+    const before = modemLines(this.#r.get('mcr'));
     const after = modemLines(mcr);
     const changed = before ^ after;
-    let delta = this.#g('msrDelta');
+    let delta = this.#r.get('msrDelta');
     if (changed & UART_MSR_CTS) delta |= UART_MSR_DCTS;
     if (changed & UART_MSR_DSR) delta |= UART_MSR_DDSR;
     if (changed & UART_MSR_DCD) delta |= UART_MSR_DDCD;
     if (before & UART_MSR_RI && !(after & UART_MSR_RI)) delta |= UART_MSR_TERI;
-    this.#s('msrDelta', delta);
-    this.#s('mcr', mcr);
+    this.#r.set('msrDelta', delta);
+    this.#r.set('mcr', mcr);
   }
 
   /** The highest-priority pending interrupt (datasheet table 4), or UART_IIR_NO_INT. */
   #interruptId(): number {
-    const ier = this.#g('ier');
-    if (ier & UART_IER_RLSI && this.#g('lsrErrors') !== 0) return UART_IIR_RLSI;
-    if (ier & UART_IER_RDI && this.#rxCount() > 0) return UART_IIR_RDI;
-    if (ier & UART_IER_THRI && this.#g('threPending') !== 0) return UART_IIR_THRI;
-    if (ier & UART_IER_MSI && this.#g('msrDelta') !== 0) return UART_IIR_MSI;
+    const ier = this.#r.get('ier');
+    if (ier & UART_IER_RLSI && this.#r.get('lsrErrors') !== 0) return UART_IIR_RLSI;
+    if (ier & UART_IER_RDI && this.#rx.count > 0) return UART_IIR_RDI;
+    if (ier & UART_IER_THRI && this.#r.get('threPending') !== 0) return UART_IIR_THRI;
+    if (ier & UART_IER_MSI && this.#r.get('msrDelta') !== 0) return UART_IIR_MSI;
     return UART_IIR_NO_INT;
   }
 
@@ -305,15 +274,12 @@ export class Serial8250 implements BusDevice {
    * (vm-superio and QEMU ignore OUT2; no guest that works on real PCs depends on that.)
    */
   #irqWanted(): boolean {
-    const mcr = this.#g('mcr');
+    const mcr = this.#r.get('mcr');
     return (mcr & (UART_MCR_OUT2 | UART_MCR_LOOP)) === UART_MCR_OUT2 && this.#interruptId() !== UART_IIR_NO_INT;
   }
 
   #updateIrq(): void {
-    const level = this.#irqWanted();
-    if (level === (this.#g('irqLevel') !== 0)) return;
-    this.#s('irqLevel', level ? 1 : 0);
-    this.#wiring.irq?.setLevel(level);
+    this.#irq.setLevel(this.#irqWanted());
   }
 }
 

@@ -58,3 +58,14 @@ test('two model objects over one SharedArrayBuffer see each other', () => {
   assert.equal(a.state.get('lastCode'), 3);
   assert.deepEqual(a.wiring.events, [{ kind: 'guest-exit', code: 3 }]);
 });
+
+test('the counters wrap at 2^32 instead of throwing', () => {
+  const { dev, state } = make();
+  state.set('ignoredWrites', 0xffff_ffff);
+  state.set('exits', 0xffff_ffff);
+  wr(dev, 0, 1, 1);
+  wr(dev, 0, 5, 4);
+  assert.equal(state.get('ignoredWrites'), 0);
+  assert.equal(state.get('exits'), 0);
+  assert.equal(state.get('lastCode'), 5);
+});

@@ -5,6 +5,7 @@
 import { struct, u32le } from '../../binary/struct.js';
 import type { BusDevice, DeviceWiring } from '../device.js';
 import type { SharedState } from '../shared-state.js';
+import { bumpCounter } from '../counter.js';
 
 export const STATE_VERSION = 1;
 
@@ -37,14 +38,13 @@ export class TestExit implements BusDevice {
   }
 
   write(offset: number, data: Uint8Array): void {
-    const v = this.#v;
     if (offset !== 0 || data.length !== TEST_EXIT_WINDOW) {
-      v.setUint32(O.ignoredWrites, (v.getUint32(O.ignoredWrites, true) + 1) >>> 0, true);
+      bumpCounter(this.#v, O.ignoredWrites);
       return;
     }
     const code = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0, true);
-    v.setUint32(O.exits, (v.getUint32(O.exits, true) + 1) >>> 0, true);
-    v.setUint32(O.lastCode, code, true);
+    bumpCounter(this.#v, O.exits);
+    this.#v.setUint32(O.lastCode, code, true);
     this.#wiring.system?.({ kind: 'guest-exit', code });
   }
 }
