@@ -15,6 +15,7 @@ import type { MachineState } from '../snapshot/machine-state.js';
 import { writeSnapshot, readSnapshot, type Progress } from '../snapshot/snapshot-files.js';
 import { saveDeviceState } from './device-table.js';
 import type { VmExitReason } from './exit-reason.js';
+import type { VmStatus } from './actions.js';
 import type { VcpuWorkerInit, WorkerMessage } from './vcpu-worker-protocol.js';
 import { buildBuses, type DeviceInstance } from './device-table.js';
 
@@ -128,6 +129,16 @@ export class Vm {
         return { kind: spec.kind, name: spec.name, bus: spec.bus, base: spec.base, length: spec.length, ...(spec.gsi !== undefined ? { gsi: spec.gsi } : {}), version, state: bytes };
       }),
     };
+  }
+
+  status(): VmStatus {
+    const m = this.#built.machine;
+    return { state: this.state, vcpus: m.vcpus, memSize: m.memSize, kernel: m.kernelName, cmdline: m.cmdline };
+  }
+
+  /** The VM Generation ID as the user gave it, when the VM has the device. */
+  vmgenid(): string | undefined {
+    return undefined;
   }
 
   get memory(): BuiltVm['memory'] {
