@@ -128,8 +128,8 @@ interface E820Line {
   readonly type: string;
 }
 
-function e820Lines(console: string): E820Line[] {
-  return [...console.matchAll(/BIOS-e820: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/gm)].map((m) => ({
+function e820Lines(consoleText: string): E820Line[] {
+  return [...consoleText.matchAll(/BIOS-e820: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.+)$/gm)].map((m) => ({
     start: Number(m[1]),
     end: Number(m[2]),
     type: m[3] ?? '',
