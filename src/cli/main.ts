@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { addVmOptions } from './vm-options.js';
 import { runCommand, type RunOptions } from './run.js';
 import { dumpFirmwareCommand } from './dump-firmware.js';
+import { restoreCommand, cloneCommand, type RestoreOptions } from './restore.js';
+import { SnapshotError } from '../snapshot/snapshot-error.js';
 import { CliError } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
 import { KvmError } from '../kvm/kvm-error.js';
@@ -15,6 +17,7 @@ function exitCodeForError(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;
   if (e instanceof KvmError && e.op.startsWith('open ')) return EXIT.KVM_UNAVAILABLE;
   if (e instanceof LoaderError) return EXIT.BAD_INPUT;
+  if (e instanceof SnapshotError) return e.code === 'missing' ? EXIT.NO_INPUT : EXIT.BAD_INPUT;
   if (e instanceof VmConfigError || e instanceof RangeError) return EXIT.USAGE;
   return EXIT.FAILURE;
 }
@@ -40,6 +43,28 @@ async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'do not print how the VM ended when it ended cleanly')
     .action(async (o: RunOptions) => {
       code = await runCommand(o);
+    });
+
+  program
+    .command('restore')
+    .description('Start a VM from a snapshot directory (written by `bothy ctl … snapshot DIR`), console on stdio.')
+    .argument('<dir>', 'snapshot directory')
+    .option('--timeout <seconds>', 'stop the VM after this long (a watchdog)')
+    .option('--quiet', 'do not print how the VM ended when it ended cleanly')
+    .action(async (dir: string, o: RestoreOptions) => {
+      code = await restoreCommand(dir, o);
+    });
+
+  program
+    .command('clone')
+    .description('Start N VMs from one snapshot in this process; they share its memory copy-on-write.\n' +
+      'Each console line is prefixed with [clone K]. Exits when every clone has ended.')
+    .argument('<dir>', 'snapshot directory')
+    .requiredOption('--count <n>', 'how many clones')
+    .option('--timeout <seconds>', 'stop the clones after this long (a watchdog)')
+    .option('--quiet', 'do not print how each clone ended when it ended cleanly')
+    .action(async (dir: string, o: RestoreOptions & { count: string }) => {
+      code = await cloneCommand(dir, o);
     });
 
   addVmOptions(

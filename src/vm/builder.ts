@@ -74,7 +74,7 @@ interface Machine {
 }
 
 /** The KVM side every VM has: VM fd, TSS, in-kernel irqchip and PIT, RAM slots, vCPU fds. */
-function createMachine(t: Teardown, shape: { memSize: number; vcpus: number }, mapMemory: () => GuestMemory, beforeVcpus: (vm: VmFd) => void): Machine {
+function createMachine(t: Teardown, shape: { memSize: number; vcpus: number }, mapMemory: () => GuestMemory): Machine {
   const kvm = Kvm.open();
   t.push(() => kvm.close());
   checkLimits(shape, kvm.maxVcpus());
@@ -91,7 +91,6 @@ function createMachine(t: Teardown, shape: { memSize: number; vcpus: number }, m
   const memory = mapMemory();
   t.push(() => memory.close());
   memory.regions.forEach((r, slot) => vm.setUserMemoryRegion({ slot, guestPhysAddr: r.gpa, size: r.size, userspaceAddr: r.hostAddr }));
-  beforeVcpus(vm);
   const vcpuFds: number[] = [];
   for (let id = 0; id < shape.vcpus; id++) {
     const fd = vm.createVcpu(id);
@@ -107,7 +106,7 @@ export function buildVm(cfg: VmConfig): BuiltVm {
     // User input first: a bad kernel is reported the same with or without KVM.
     const image = parseKernel(cfg.kernel, cfg.memSize);
     const regions: RegionSpec[] = ramRegions(cfg.memSize).map((r, i) => ({ name: i === 0 ? 'ram' : `ram${i}`, gpa: r.gpa, size: r.size }));
-    const m = createMachine(t, cfg, () => GuestMemory.create(regions), () => {});
+    const m = createMachine(t, cfg, () => GuestMemory.create(regions));
     const entry = loadBootImage(m.memory, image, cfg);
     const supported = m.kvm.supportedCpuid();
     return {
@@ -142,8 +141,9 @@ export function restoreVm(snap: LoadedSnapshot): BuiltVm {
       }
       return { kind: d.kind, name: d.name, bus: d.bus, base: d.base, length: d.length, ...(d.gsi !== undefined ? { gsi: d.gsi } : {}), state };
     });
-    const m = createMachine(t, machine, () => GuestMemory.mapPrivateFile(snap.memoryPath, machine.regions), (vm) => restoreVmState(vm, snap.state.vm));
+    const m = createMachine(t, machine, () => GuestMemory.mapPrivateFile(snap.memoryPath, machine.regions));
     m.vcpuFds.forEach((fd, id) => restoreVcpuState(new VcpuFd(fd, id), snap.state.vcpus[id]!));
+    restoreVmState(m.vm, snap.state.vm);
     return { ...m, machine, devices, teardown: t.run };
   } catch (e) {
     t.run();

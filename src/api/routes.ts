@@ -1,0 +1,75 @@
+// The control API's routes under /v1: each turns a request into an Action, hands it to `perform`, and
+// shapes the result. Errors are thrown and become `{ error: { code, message } }` in build-api.ts.
+
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Action, ActionResult } from '../vm/actions.js';
+import { errorResponse, NoContentSchema, SnapshotBodySchema, StateBodySchema, VmStatusSchema, VmgenidSchema } from './schemas.js';
+
+export type Perform = (action: Action) => Promise<ActionResult>;
+
+export const API_PREFIX = '/v1';
+
+/** Fails loudly when the layer below answers an action with the wrong kind of result. */
+async function act<K extends ActionResult['kind']>(perform: Perform, action: Action, kind: K): Promise<Extract<ActionResult, { kind: K }>> {
+  const result = await perform(action);
+  if (result.kind !== kind) throw new Error(`The VM answered '${action.kind}' with a '${result.kind}' result instead of '${kind}'`);
+  return result as Extract<ActionResult, { kind: K }>;
+}
+
+const badRequest = errorResponse('bad-request: the body is not what this route takes (the message names the field)');
+const unexpected = errorResponse('internal: an unexpected failure (the message says what)');
+
+export const vmRoutes: FastifyPluginAsyncTypebox<{ perform: Perform }> = async (app, { perform }) => {
+  app.get('/vm', {
+    schema: {
+      operationId: 'getVm',
+      summary: 'What the VM is and whether it is running',
+      tags: ['vm'],
+      response: { 200: VmStatusSchema, 500: unexpected },
+    },
+  }, async () => (await act(perform, { kind: 'status' }, 'status')).status);
+
+  app.put('/vm/state', {
+    schema: {
+      operationId: 'putVmState',
+      summary: 'Pause or resume the VM',
+      description: 'Pausing parks every vCPU outside KVM_RUN and answers once all have stopped; pausing a paused VM, or resuming a running one, does nothing.',
+      tags: ['vm'],
+      body: StateBodySchema,
+      response: { 204: NoContentSchema, 400: badRequest, 409: errorResponse('bad-state: the VM has stopped'), 500: unexpected },
+    },
+  }, async (req, reply) => {
+    await act(perform, { kind: req.body.state === 'paused' ? 'pause' : 'resume' }, 'done');
+    return reply.code(204).send(null);
+  });
+
+  app.put('/vm/snapshot', {
+    schema: {
+      operationId: 'putVmSnapshot',
+      summary: 'Write a snapshot of the VM to a directory',
+      description: 'A running VM is paused while its state and memory are written, then resumed.',
+      tags: ['vm'],
+      body: SnapshotBodySchema,
+      response: {
+        204: NoContentSchema,
+        400: badRequest,
+        409: errorResponse('snapshot-exists: the directory exists and is not empty; bad-state: the VM has stopped'),
+        500: errorResponse('snapshot-failed: the snapshot could not be written (the message says why); internal: an unexpected failure'),
+        507: errorResponse('no-space: the disk filled up while writing the snapshot'),
+      },
+    },
+  }, async (req, reply) => {
+    await act(perform, { kind: 'snapshot', dir: req.body.dir }, 'done');
+    return reply.code(204).send(null);
+  });
+
+  app.get('/vm/vmgenid', {
+    schema: {
+      operationId: 'getVmgenid',
+      summary: "The VM's Generation ID",
+      description: 'Answers 404 (not-found) when the VM has no VM Generation ID device.',
+      tags: ['vm'],
+      response: { 200: VmgenidSchema, 404: errorResponse('not-found: the VM has no VM Generation ID device'), 500: unexpected },
+    },
+  }, async () => ({ uuid: (await act(perform, { kind: 'vmgenid' }, 'vmgenid')).uuid }));
+};

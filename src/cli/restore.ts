@@ -1,0 +1,37 @@
+// `bothy restore DIR` (one VM from a snapshot, console on stdio) and `bothy clone DIR --count N`
+// (N VMs from one snapshot in this process, sharing its memory file copy-on-write, consoles prefixed).
+
+import { Vm } from '../vm/vm.js';
+import { supervise, parseTimeout } from './supervise.js';
+import { CliError } from './cli-error.js';
+import { EXIT } from './exit-codes.js';
+
+export interface RestoreOptions {
+  timeout?: string;
+  quiet?: boolean;
+}
+
+export async function restoreCommand(dir: string, o: RestoreOptions): Promise<number> {
+  const timeoutS = parseTimeout(o.timeout);
+  const vm = await Vm.restore(dir, { consoleFd: 1, consolePrefix: '' });
+  return supervise([vm], { ...(timeoutS !== undefined ? { timeoutS } : {}), quiet: o.quiet === true, input: true });
+}
+
+export async function cloneCommand(dir: string, o: RestoreOptions & { count: string }): Promise<number> {
+  if (!/^\d+$/.test(o.count) || Number(o.count) < 1) throw new CliError(EXIT.USAGE, `--count: '${o.count}' is not a positive whole number`);
+  const n = Number(o.count);
+  const timeoutS = parseTimeout(o.timeout);
+  const vms: Vm[] = [];
+  try {
+    for (let i = 0; i < n; i++) vms.push(await Vm.restore(dir, { consoleFd: 1, consolePrefix: `[clone ${i}] ` }));
+  } catch (e) {
+    await Promise.all(vms.map((vm) => vm.stop('user')));
+    throw e;
+  }
+  return supervise(vms, {
+    ...(timeoutS !== undefined ? { timeoutS } : {}),
+    quiet: o.quiet === true,
+    input: false,
+    labels: vms.map((_, i) => `clone ${i}`),
+  });
+}
