@@ -22,6 +22,7 @@ export const GUESTS = [
   'bad-insn',
   'exit-bench',
   'ring3',
+  'vmgenid',
 ] as const;
 export type GuestName = (typeof GUESTS)[number];
 

@@ -6,6 +6,7 @@
 #define ZP_ACPI_RSDP_ADDR 0x070
 #define ZP_E820_ENTRIES 0x1e8
 #define ZP_CMD_LINE_PTR 0x228
+#define ZP_SETUP_DATA 0x250
 #define ZP_E820_TABLE 0x2d0
 #define ZP_E820_MAX 128
 
@@ -65,6 +66,7 @@ void boot_info_init(uint32_t protocol, uint64_t info) {
     const uint8_t *zp = (const uint8_t *)(uintptr_t)info;
     boot_info.rsdp = *(const uint64_t *)(zp + ZP_ACPI_RSDP_ADDR);
     copy_cmdline(*(const uint32_t *)(zp + ZP_CMD_LINE_PTR));
+    boot_info.setup_data = *(const uint64_t *)(zp + ZP_SETUP_DATA);
     unsigned n = zp[ZP_E820_ENTRIES];
     if (n > ZP_E820_MAX) n = ZP_E820_MAX;
     const struct boot_e820_entry *e = (const struct boot_e820_entry *)(zp + ZP_E820_TABLE);

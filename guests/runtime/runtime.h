@@ -103,12 +103,42 @@ struct boot_info {
   uint64_t rsdp;      /* 0 when the loader gave none */
   uint32_t mem_count;
   struct mem_range mem[BOOT_MEM_MAX];
+  uint64_t setup_data; /* zero page hdr.setup_data: head of the struct setup_data list; 0 on PVH or none */
 };
 extern struct boot_info boot_info;
 const char *e820_type_name(uint32_t type);
 bool cmdline_has_word(const char *word);
 /* `key=value` with a decimal or 0x-hex value. */
 bool cmdline_get_u64(const char *key, uint64_t *out);
+
+/* ---- setup_data (Linux boot protocol) and the flattened devicetree, read in place (fdt.c) ---- */
+
+/* struct setup_data type of a flattened devicetree (arch/x86/include/uapi/asm/bootparam.h). */
+#define SETUP_DTB 2
+/* Payload of the first setup_data node of `type` and its length, or NULL (PVH entry, or no such node). */
+const void *boot_setup_data(uint32_t type, uint32_t *len);
+
+/* Devicetree Specification v0.4 ch. 5. Nodes are offsets into the structure block (as libfdt's);
+ * FDT_NONE means absent. Every walk is bounds-checked against the header, so a bad blob ends it. */
+#define FDT_NONE (-1)
+/* Magic, version 17 layout, and that every block lies inside min(totalsize, max_size). */
+bool fdt_check(const void *fdt, uint32_t max_size);
+/* The first node after `after` (FDT_NONE: from the root, included) whose compatible list has `compatible`. */
+int fdt_find_compatible(const void *fdt, int after, const char *compatible);
+int fdt_node_by_phandle(const void *fdt, uint32_t phandle);
+int fdt_parent(const void *fdt, int node);
+/* A property's value and length, or NULL. */
+const void *fdt_prop(const void *fdt, int node, const char *name, uint32_t *len);
+/* A one-cell property, or `fallback` when it is absent or not 4 bytes. */
+uint32_t fdt_prop_u32(const void *fdt, int node, const char *name, uint32_t fallback);
+bool fdt_has_compatible(const void *fdt, int node, const char *compatible);
+/* `reg` entry `index`, sized by the parent's #address-cells/#size-cells (defaults 2 and 1, spec §2.3.5;
+ * at most 2 cells each). */
+bool fdt_reg(const void *fdt, int node, unsigned index, uint64_t *addr, uint64_t *size);
+/* The node's interrupt-parent, inherited from the nearest ancestor that has one (spec §2.4.1). */
+int fdt_interrupt_parent(const void *fdt, int node);
+/* A big-endian cell (FDT data is big-endian; no alignment assumed). */
+uint32_t fdt32(const void *p);
 
 /* ---- ACPI (RSDP → XSDT/RSDT → FADT, MADT) ---- */
 

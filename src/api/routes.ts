@@ -3,7 +3,7 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Action, ActionResult } from '../vm/actions.js';
-import { errorResponse, NoContentSchema, SnapshotBodySchema, StateBodySchema, VmStatusSchema, VmgenidSchema } from './schemas.js';
+import { errorResponses, NoContentSchema, SnapshotBodySchema, StateBodySchema, VmStatusSchema, VmgenidSchema } from './schemas.js';
 
 export type Perform = (action: Action) => Promise<ActionResult>;
 
@@ -16,8 +16,8 @@ async function act<K extends ActionResult['kind']>(perform: Perform, action: Act
   return result as Extract<ActionResult, { kind: K }>;
 }
 
-const badRequest = errorResponse('bad-request: the body is not what this route takes (the message names the field)');
-const unexpected = errorResponse('internal: an unexpected failure (the message says what)');
+/** What any route with a JSON body can be refused for before it reaches the VM. */
+const BODY_ERRORS = ['bad-request', 'unsupported-media-type', 'body-too-large'] as const;
 
 export const vmRoutes: FastifyPluginAsyncTypebox<{ perform: Perform }> = async (app, { perform }) => {
   app.get('/vm', {
@@ -25,7 +25,7 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ perform: Perform }> = async (
       operationId: 'getVm',
       summary: 'What the VM is and whether it is running',
       tags: ['vm'],
-      response: { 200: VmStatusSchema, 500: unexpected },
+      response: { 200: VmStatusSchema, ...errorResponses([]) },
     },
   }, async () => (await act(perform, { kind: 'status' }, 'status')).status);
 
@@ -36,7 +36,7 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ perform: Perform }> = async (
       description: 'Pausing parks every vCPU outside KVM_RUN and answers once all have stopped; pausing a paused VM, or resuming a running one, does nothing.',
       tags: ['vm'],
       body: StateBodySchema,
-      response: { 204: NoContentSchema, 400: badRequest, 409: errorResponse('bad-state: the VM has stopped'), 500: unexpected },
+      response: { 204: NoContentSchema, ...errorResponses([...BODY_ERRORS, 'bad-state']) },
     },
   }, async (req, reply) => {
     await act(perform, { kind: req.body.state === 'paused' ? 'pause' : 'resume' }, 'done');
@@ -50,13 +50,7 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ perform: Perform }> = async (
       description: 'A running VM is paused while its state and memory are written, then resumed.',
       tags: ['vm'],
       body: SnapshotBodySchema,
-      response: {
-        204: NoContentSchema,
-        400: badRequest,
-        409: errorResponse('snapshot-exists: the directory exists and is not empty; bad-state: the VM has stopped'),
-        500: errorResponse('snapshot-failed: the snapshot could not be written (the message says why); internal: an unexpected failure'),
-        507: errorResponse('no-space: the disk filled up while writing the snapshot'),
-      },
+      response: { 204: NoContentSchema, ...errorResponses([...BODY_ERRORS, 'bad-state', 'snapshot-exists', 'snapshot-failed', 'no-space']) },
     },
   }, async (req, reply) => {
     await act(perform, { kind: 'snapshot', dir: req.body.dir }, 'done');
@@ -69,7 +63,7 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ perform: Perform }> = async (
       summary: "The VM's Generation ID",
       description: 'Answers 404 (not-found) when the VM has no VM Generation ID device.',
       tags: ['vm'],
-      response: { 200: VmgenidSchema, 404: errorResponse('not-found: the VM has no VM Generation ID device'), 500: unexpected },
+      response: { 200: VmgenidSchema, ...errorResponses(['not-found']) },
     },
   }, async () => ({ uuid: (await act(perform, { kind: 'vmgenid' }, 'vmgenid')).uuid }));
 };

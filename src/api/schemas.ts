@@ -3,7 +3,7 @@
 
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
 import type { VmStatus } from '../vm/actions.js';
-import { API_ERROR_CODES } from './http-status.js';
+import { API_ERROR_CODES, httpStatusFor, type ApiErrorCode } from './http-status.js';
 
 /**
  * A string from a fixed set, as a plain JSON Schema `enum`: TypeBox's union of literals becomes an
@@ -61,9 +61,36 @@ export const ErrorBodySchema = Type.Object(
   { $id: 'ApiError', additionalProperties: false, description: 'The body of every error response' },
 );
 
-/** An error response for one status, by reference to the shared ErrorBodySchema (added with addSchema). */
-export function errorResponse(description: string): TUnsafe<ErrorBody> {
-  return Type.Unsafe<ErrorBody>({ $ref: 'ApiError#', description });
+/** What each error code means, for the OpenAPI document's response descriptions. */
+const ERROR_MEANING: Record<ApiErrorCode, string> = {
+  'bad-request': 'the request is not what this route takes (the message names the field)',
+  'not-found': 'the VM has no such device',
+  'unknown-route': 'there is no such route',
+  'bad-state': 'the VM is in a state that does not allow this (it has stopped)',
+  'snapshot-exists': 'the snapshot directory exists and is not empty',
+  'body-too-large': 'the request body is too large',
+  'unsupported-media-type': 'the request body is not application/json',
+  'snapshot-failed': 'the snapshot could not be written (the message says why)',
+  internal: 'an unexpected failure (the message says what)',
+  'no-space': 'the disk filled up while writing the snapshot',
+};
+
+/**
+ * The error responses of a route that can fail with `codes`, grouped by their status in the one table,
+ * each by reference to the shared ErrorBodySchema (added to the app with addSchema).
+ */
+export function errorResponses(codes: readonly ApiErrorCode[]): Record<number, TUnsafe<ErrorBody>> {
+  const byStatus = new Map<number, ApiErrorCode[]>();
+  for (const code of [...codes, 'internal' as const]) {
+    const status = httpStatusFor(code);
+    const list = byStatus.get(status) ?? [];
+    if (!list.includes(code)) list.push(code);
+    byStatus.set(status, list);
+  }
+  return Object.fromEntries([...byStatus].map(([status, list]) => [
+    status,
+    Type.Unsafe<ErrorBody>({ $ref: 'ApiError#', description: list.map((c) => `${c}: ${ERROR_MEANING[c]}`).join('; ') }),
+  ]));
 }
 
 export const NoContentSchema = Type.Null({ description: 'Done' });

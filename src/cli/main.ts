@@ -5,8 +5,12 @@ import { Command, CommanderError } from 'commander';
 import { addVmOptions } from './vm-options.js';
 import { runCommand, type RunOptions } from './run.js';
 import { dumpFirmwareCommand } from './dump-firmware.js';
+import { addCtlCommand } from './ctl.js';
 import { restoreCommand, cloneCommand, type RestoreOptions } from './restore.js';
 import { SnapshotError } from '../snapshot/snapshot-error.js';
+import { addSuperviseOptions } from './supervise.js';
+import { addApiSockOption } from './serve-api.js';
+import { ApiServerError } from '../api/api-server-error.js';
 import { CliError } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
 import { KvmError } from '../kvm/kvm-error.js';
@@ -18,6 +22,7 @@ function exitCodeForError(e: unknown): number {
   if (e instanceof KvmError && e.op.startsWith('open ')) return EXIT.KVM_UNAVAILABLE;
   if (e instanceof LoaderError) return EXIT.BAD_INPUT;
   if (e instanceof SnapshotError) return e.code === 'missing' ? EXIT.NO_INPUT : EXIT.BAD_INPUT;
+  if (e instanceof ApiServerError) return EXIT.USAGE;
   if (e instanceof VmConfigError || e instanceof RangeError) return EXIT.USAGE;
   return EXIT.FAILURE;
 }
@@ -38,32 +43,29 @@ async function main(argv: string[]): Promise<number> {
         `the test port, ${EXIT.VM_CRASHED} when the VM crashes, ${EXIT.TIMEOUT} on --timeout, ${EXIT.SIGNAL} on Ctrl-C, ` +
         `${EXIT.USAGE} for bad options, ${EXIT.BAD_INPUT} for a malformed kernel, ${EXIT.NO_INPUT} for a missing file, ` +
         `${EXIT.KVM_UNAVAILABLE} when /dev/kvm is unusable.`),
-  )
-    .option('--timeout <seconds>', 'stop the VM after this long (a watchdog)')
-    .option('--quiet', 'do not print how the VM ended when it ended cleanly')
+  );
+  addApiSockOption(addSuperviseOptions(program.commands.at(-1)!))
     .action(async (o: RunOptions) => {
       code = await runCommand(o);
     });
 
-  program
+  addApiSockOption(addSuperviseOptions(program
     .command('restore')
-    .description('Start a VM from a snapshot directory (written by `bothy ctl … snapshot DIR`), console on stdio.')
+    .description('Start a VM from a snapshot directory (written by `bothy ctl … snapshot DIR`), console on stdio.\n' +
+      'The restored VM gets a new VM Generation ID, written and signalled before it runs.')
     .argument('<dir>', 'snapshot directory')
-    .option('--timeout <seconds>', 'stop the VM after this long (a watchdog)')
-    .option('--quiet', 'do not print how the VM ended when it ended cleanly')
+    .option('--vmgenid <id>', 'the restored VM\'s new generation ID: auto (random) or a UUID', 'auto')))
     .action(async (dir: string, o: RestoreOptions) => {
       code = await restoreCommand(dir, o);
     });
 
-  program
+  addSuperviseOptions(program
     .command('clone')
-    .description('Start N VMs from one snapshot in this process; they share its memory copy-on-write.\n' +
-      'Each console line is prefixed with [clone K]. Exits when every clone has ended.')
+    .description('Start N VMs from one snapshot in this process; they share its memory copy-on-write and each\n' +
+      'gets its own new VM Generation ID. Each console line is prefixed with [clone K]. Exits when every clone has ended.')
     .argument('<dir>', 'snapshot directory')
-    .requiredOption('--count <n>', 'how many clones')
-    .option('--timeout <seconds>', 'stop the clones after this long (a watchdog)')
-    .option('--quiet', 'do not print how each clone ended when it ended cleanly')
-    .action(async (dir: string, o: RestoreOptions & { count: string }) => {
+    .requiredOption('--count <n>', 'how many clones'))
+    .action(async (dir: string, o: Omit<RestoreOptions, 'vmgenid' | 'apiSock'> & { count: string }) => {
       code = await cloneCommand(dir, o);
     });
 
@@ -76,6 +78,10 @@ async function main(argv: string[]): Promise<number> {
     .action((o: Parameters<typeof dumpFirmwareCommand>[0]) => {
       code = dumpFirmwareCommand(o);
     });
+
+  addCtlCommand(program, (c) => {
+    code = c;
+  });
 
   try {
     await program.parseAsync(argv);

@@ -5,25 +5,32 @@ import { Vm } from '../vm/vm.js';
 import { supervise, parseTimeout } from './supervise.js';
 import { CliError } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
+import { generationIdFrom } from './vm-options.js';
+import { serveApi } from './serve-api.js';
+import { randomUuidV4 } from '../devices/vmgenid/uuid.js';
 
 export interface RestoreOptions {
   timeout?: string;
   quiet?: boolean;
+  vmgenid: string;
+  apiSock?: string;
 }
 
 export async function restoreCommand(dir: string, o: RestoreOptions): Promise<number> {
   const timeoutS = parseTimeout(o.timeout);
-  const vm = await Vm.restore(dir, { consoleFd: 1, consolePrefix: '' });
+  const vm = await Vm.restore(dir, { consoleFd: 1, consolePrefix: '' }, generationIdFrom(o.vmgenid));
+  await serveApi(vm, o.apiSock);
   return supervise([vm], { ...(timeoutS !== undefined ? { timeoutS } : {}), quiet: o.quiet === true, input: true });
 }
 
-export async function cloneCommand(dir: string, o: RestoreOptions & { count: string }): Promise<number> {
+export async function cloneCommand(dir: string, o: Omit<RestoreOptions, 'vmgenid' | 'apiSock'> & { count: string }): Promise<number> {
   if (!/^\d+$/.test(o.count) || Number(o.count) < 1) throw new CliError(EXIT.USAGE, `--count: '${o.count}' is not a positive whole number`);
   const n = Number(o.count);
   const timeoutS = parseTimeout(o.timeout);
   const vms: Vm[] = [];
   try {
-    for (let i = 0; i < n; i++) vms.push(await Vm.restore(dir, { consoleFd: 1, consolePrefix: `[clone ${i}] ` }));
+    // Every clone gets its own new generation ID, so no two copies of the guest look alike.
+    for (let i = 0; i < n; i++) vms.push(await Vm.restore(dir, { consoleFd: 1, consolePrefix: `[clone ${i}] ` }, randomUuidV4()));
   } catch (e) {
     await Promise.all(vms.map((vm) => vm.stop('user')));
     throw e;

@@ -4,15 +4,18 @@ import { Vm } from '../vm/vm.js';
 import { DEFAULT_CMDLINE } from '../arch/x86_64/cmdline.js';
 import { vmConfigFrom, type VmOptions } from './vm-options.js';
 import { supervise, parseTimeout } from './supervise.js';
+import { serveApi } from './serve-api.js';
 
 export interface RunOptions extends VmOptions {
   timeout?: string;
   quiet?: boolean;
+  apiSock?: string;
 }
 
 export async function runCommand(o: RunOptions): Promise<number> {
   const cfg = vmConfigFrom(o, 1, DEFAULT_CMDLINE);
   const timeoutS = parseTimeout(o.timeout);
   const vm = Vm.start(cfg);
+  await serveApi(vm, o.apiSock);
   return supervise([vm], { ...(timeoutS !== undefined ? { timeoutS } : {}), quiet: o.quiet === true, input: true });
 }

@@ -1,6 +1,7 @@
 // Watches one or more VMs in the foreground: Ctrl-C/SIGTERM stop them, an optional watchdog stops
 // them, console input goes to the first, and how each ended is reported on stderr.
 
+import type { Command } from 'commander';
 import type { Vm } from '../vm/vm.js';
 import { describeExit, type VmExitReason } from '../vm/exit-reason.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -12,6 +13,13 @@ export interface SuperviseOptions {
   readonly input: boolean;
   /** Labels for the exit lines when there are several VMs. */
   readonly labels?: readonly string[];
+}
+
+/** --timeout and --quiet, which every command that runs VMs in the foreground takes. */
+export function addSuperviseOptions(cmd: Command): Command {
+  return cmd
+    .option('--timeout <seconds>', 'stop the VM(s) after this long (a watchdog)')
+    .option('--quiet', 'do not print how a VM ended when it ended cleanly');
 }
 
 export function parseTimeout(text: string | undefined): number | undefined {

@@ -7,6 +7,7 @@ import { parseSize } from './parse-size.js';
 import type { VmConfig } from '../vm/vm-config.js';
 import { CliError } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
+import { parseUuid, randomUuidV4 } from '../devices/vmgenid/uuid.js';
 
 export interface VmOptions {
   kernel?: string;
@@ -15,6 +16,18 @@ export interface VmOptions {
   mem: string;
   vcpus: string;
   boot: string;
+  /** Absent means auto. */
+  vmgenid?: string;
+}
+
+/** `auto` → a random version-4 UUID; otherwise the UUID the user gave, checked. */
+export function generationIdFrom(text: string): Uint8Array {
+  if (text === 'auto') return randomUuidV4();
+  try {
+    return parseUuid(text);
+  } catch (e) {
+    throw new CliError(EXIT.USAGE, `--vmgenid: ${(e as Error).message}`);
+  }
 }
 
 /** The demo micro-guest `bothy run` boots when no --kernel is given (built by `npm install`). */
@@ -27,7 +40,8 @@ export function addVmOptions(cmd: Command): Command {
     .option('--cmdline <text>', 'kernel command line (default for Linux: console=ttyS0 reboot=k panic=1 …; empty for the demo guest)')
     .option('--mem <size>', 'guest memory, in MiB or with a unit (256M, 2G)', '256M')
     .option('--vcpus <n>', 'number of vCPUs', '1')
-    .option('--boot <protocol>', 'ELF entry to use: auto (64-bit entry), linux64, or pvh (the PVH note)', 'auto');
+    .option('--boot <protocol>', 'ELF entry to use: auto (64-bit entry), linux64, or pvh (the PVH note)', 'auto')
+    .option('--vmgenid <id>', 'VM Generation ID: auto (a random version-4 UUID) or a UUID', 'auto');
 }
 
 function readInput(path: string, what: string): Uint8Array {
@@ -67,6 +81,7 @@ export function vmConfigFrom(o: VmOptions, consoleFd: number, defaultLinuxCmdlin
     ...(o.initrd !== undefined ? { initrd: readInput(o.initrd, 'initrd') } : {}),
     cmdline: o.cmdline ?? (o.kernel === undefined ? '' : defaultLinuxCmdline),
     boot: o.boot as VmConfig['boot'],
+    vmgenid: generationIdFrom(o.vmgenid ?? 'auto'),
     consoleFd,
     consolePrefix: '',
   };

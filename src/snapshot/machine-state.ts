@@ -33,6 +33,8 @@ export interface MachineState {
   readonly vm: VmState;
   readonly vcpus: readonly VcpuState[];
   readonly devices: readonly DeviceRecord[];
+  /** The VM Generation ID device's state struct (not a bus device). */
+  readonly vmgenid: { readonly version: number; readonly state: Uint8Array };
 }
 
 const MSR_ENTRY = struct('snapshot_msr', { index: u32le, reserved: u32le, data: u64le });
@@ -58,6 +60,7 @@ export function encodeMachineState(m: MachineState): Section[] {
     sections.push({ name: `vcpu${i}.cpuid`, version: 1, data: cpuid });
   });
   for (const d of m.devices) sections.push({ name: `dev.${d.name}`, version: d.version, data: d.state });
+  sections.push({ name: 'vmgenid', version: m.vmgenid.version, data: m.vmgenid.state });
   return sections;
 }
 
@@ -104,5 +107,6 @@ export function decodeMachineState(sections: Map<string, Section>, file: string)
     return { ...d, version: s.version, state: s.data };
   });
   const { devices: _d, ...machine } = desc;
-  return { machine, vm, vcpus, devices };
+  const gen = requireSection(sections, 'vmgenid', file);
+  return { machine, vm, vcpus, devices, vmgenid: { version: gen.version, state: gen.data } };
 }

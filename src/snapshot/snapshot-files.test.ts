@@ -23,6 +23,7 @@ function machineState(): MachineState {
       cpuid: [{ function: 1, index: 0, flags: 0, eax: 1, ebx: 2, ecx: 3, edx: 4 }], tscKhz: 2_000_000,
     }],
     devices: [{ kind: 'post', name: 'post', bus: 'pio', base: 0x80, length: 1, version: 1, state: blob(8, 13) }],
+    vmgenid: { version: 1, state: blob(28, 14) },
   };
 }
 

@@ -9,7 +9,10 @@ import { VcpuFd } from '../kvm/vcpu-fd.js';
 import { KVM_CAP } from '../kvm/abi/ioctls.js';
 import { KvmError } from '../kvm/kvm-error.js';
 import { GuestMemory, type RegionSpec } from '../memory/guest-memory.js';
-import type { Gpa } from '../memory/address.js';
+import type { Gpa, Gsi } from '../memory/address.js';
+import { GsiAllocator } from '../memory/allocator.js';
+import { vmgenidState, VmGenIdState, STATE_VERSION as VMGENID_VERSION } from '../devices/vmgenid/vmgenid.js';
+import { SharedState } from '../devices/shared-state.js';
 import { LAYOUT, PORTS, IRQS } from '../arch/x86_64/layout.js';
 import { ramRegions, buildE820 } from '../arch/x86_64/e820.js';
 import { parseKernel, kernelSegments, type KernelImage } from '../arch/x86_64/kernel-image.js';
@@ -45,6 +48,8 @@ export interface BuiltVm {
     readonly msrs: readonly { index: number; data: bigint }[];
   };
   readonly runSize: number;
+  /** The VM Generation ID device's state block (address, GSI and ID inside). */
+  readonly vmgenid: SharedArrayBuffer;
   /** Releases everything the build acquired, newest first. */
   readonly teardown: () => void;
 }
@@ -107,12 +112,15 @@ export function buildVm(cfg: VmConfig): BuiltVm {
     const image = parseKernel(cfg.kernel, cfg.memSize);
     const regions: RegionSpec[] = ramRegions(cfg.memSize).map((r, i) => ({ name: i === 0 ? 'ram' : `ram${i}`, gpa: r.gpa, size: r.size }));
     const m = createMachine(t, cfg, () => GuestMemory.create(regions));
-    const entry = loadBootImage(m.memory, image, cfg);
+    const placed = platformPlacement();
+    const vmgenid = vmgenidState({ ...placed.vmgenid, uuid: cfg.vmgenid });
+    const entry = loadBootImage(m.memory, image, cfg, placed);
     const supported = m.kvm.supportedCpuid();
     return {
       ...m,
       machine: { memSize: cfg.memSize, vcpus: cfg.vcpus, regions, cmdline: cfg.cmdline, kernelName: cfg.kernelName },
       devices: deviceSpecs(),
+      vmgenid: vmgenid.buffer as SharedArrayBuffer,
       boot: {
         entry,
         cpuid: m.vcpuFds.map((_, id) => cpuidTemplate(supported, { vcpuId: id, vcpuCount: cfg.vcpus })),
@@ -141,10 +149,16 @@ export function restoreVm(snap: LoadedSnapshot): BuiltVm {
       }
       return { kind: d.kind, name: d.name, bus: d.bus, base: d.base, length: d.length, ...(d.gsi !== undefined ? { gsi: d.gsi } : {}), state };
     });
+    let vmgenid: SharedArrayBuffer;
+    try {
+      vmgenid = restoreVmGenIdState(snap.state.vmgenid);
+    } catch (e) {
+      throw new SnapshotError('incompatible', `${snap.dir}: vmgenid: ${(e as Error).message}`);
+    }
     const m = createMachine(t, machine, () => GuestMemory.mapPrivateFile(snap.memoryPath, machine.regions));
     m.vcpuFds.forEach((fd, id) => restoreVcpuState(new VcpuFd(fd, id), snap.state.vcpus[id]!));
     restoreVmState(m.vm, snap.state.vm);
-    return { ...m, machine, devices, teardown: t.run };
+    return { ...m, machine, devices, vmgenid, teardown: t.run };
   } catch (e) {
     t.run();
     throw e;
@@ -152,12 +166,18 @@ export function restoreVm(snap: LoadedSnapshot): BuiltVm {
 }
 
 /** Kernel, command line, initrd, firmware tables and the boot structures of the chosen protocol. */
-function loadBootImage(memory: GuestMemory, image: KernelImage, cfg: VmConfig): BootEntry {
+/** Where the allocated devices sit: the same for every VM, so `dump-firmware` describes what `run` builds. */
+export function platformPlacement(): { vmgenid: { gpa: Gpa; gsi: Gsi } } {
+  const gsis = new GsiAllocator(IRQS.ALLOC_START, IRQS.ALLOC_END);
+  return { vmgenid: { gpa: LAYOUT.VMGENID_START, gsi: gsis.allocate('vmgenid') } };
+}
+
+function loadBootImage(memory: GuestMemory, image: KernelImage, cfg: VmConfig, placed: ReturnType<typeof platformPlacement>): BootEntry {
   const boot = loadKernel(memory, image, cfg);
   const cmdline = encodeCmdline(cfg.cmdline);
   memory.write(LAYOUT.CMDLINE_START, cmdline);
   const initrd = cfg.initrd ? placeInitrd(memory, cfg, image) : undefined;
-  const { rsdp } = buildFirmware(memory, { vcpus: cfg.vcpus });
+  const { rsdp, setupData } = buildFirmware(memory, { vcpus: cfg.vcpus, vmgenid: placed.vmgenid });
   const e820 = buildE820(cfg.memSize);
   for (const pt of identityPageTables()) memory.write(pt.gpa, pt.bytes);
   memory.write(LAYOUT.BOOT_GDT, encodeGdt(bootGdt(boot.protocol === 'linux64' ? 'long' : 'protected')));
@@ -170,6 +190,7 @@ function loadBootImage(memory: GuestMemory, image: KernelImage, cfg: VmConfig): 
       e820,
       ...(initrd ? { initrd } : {}),
       rsdp,
+      setupData,
     }));
   } else {
     const pvh = buildPvhStartInfo({ cmdlineGpa: LAYOUT.CMDLINE_START, e820, ...(initrd ? { initrd } : {}), rsdp });
@@ -215,4 +236,13 @@ function deviceSpecs(): DeviceSpec[] {
     pio('test-exit', 'test-exit', PORTS.TEST_EXIT, PORTS.TEST_EXIT_LEN),
     pio('post', 'post', PORTS.POST, 1),
   ];
+}
+
+function restoreVmGenIdState(saved: { version: number; state: Uint8Array }): SharedArrayBuffer {
+  if (saved.version !== VMGENID_VERSION || saved.state.length !== VmGenIdState.size) {
+    throw new RangeError(`state is version ${saved.version}, ${saved.state.length} bytes; this bothy has version ${VMGENID_VERSION}, ${VmGenIdState.size} bytes`);
+  }
+  const s = new SharedState(VmGenIdState);
+  s.bytes.set(saved.state);
+  return s.buffer as SharedArrayBuffer;
 }

@@ -16,6 +16,8 @@ export interface VmConfig {
   readonly boot: 'auto' | BootProtocol;
   readonly consoleFd: number;
   readonly consolePrefix: string;
+  /** The VM Generation ID (16 bytes, UUID text order); every VM has the device. */
+  readonly vmgenid: Uint8Array;
 }
 
 export type VmConfigErrorCode = 'bad-memory' | 'bad-vcpus' | 'bad-kernel' | 'bad-boot';

@@ -26,6 +26,9 @@ export interface ConsoleConfig {
 }
 import { KvmIrqLine } from './kvm-irq-line.js';
 import { Serial8250 } from '../devices/serial/serial-8250.js';
+import { VmGenId, VmGenIdState, STATE_VERSION as VMGENID_VERSION } from '../devices/vmgenid/vmgenid.js';
+import { randomUuidV4 } from '../devices/vmgenid/uuid.js';
+import { SharedState } from '../devices/shared-state.js';
 
 const WORKER_URL = new URL('./vcpu-worker.js', import.meta.url);
 /** How often an unacknowledged stop or pause is re-kicked (a kick can land just before KVM_RUN). */
@@ -46,6 +49,7 @@ export class Vm {
   readonly #control = new Control();
   readonly #vcpus: VcpuHandle[] = [];
   readonly #devices: DeviceInstance[];
+  readonly #vmgenid: VmGenId;
   #reason: VmExitReason | undefined;
   #pendingInput: Uint8Array[] = [];
   #inputTimer: NodeJS.Timeout | undefined;
@@ -54,9 +58,19 @@ export class Vm {
   #resolveExit!: (r: VmExitReason) => void;
   #torn = false;
 
-  private constructor(built: BuiltVm, cfg: ConsoleConfig) {
+  /** `newGenerationId`: after a restore, the ID the VM gets (written and signalled before any vCPU runs). */
+  private constructor(built: BuiltVm, cfg: ConsoleConfig, newGenerationId?: Uint8Array) {
     this.#built = built;
     this.exited = new Promise((res) => (this.#resolveExit = res));
+    const genState = new SharedState(VmGenIdState, built.vmgenid);
+    const genGpa = Number(genState.get('gpa'));
+    this.#vmgenid = new VmGenId(genState, {
+      irq: new KvmIrqLine(built.vm, genState.get('gsi')),
+      write16: (b) => built.memory.write(genGpa, b),
+    });
+    this.#vmgenid.afterRestore();
+    // KVM state is back and no vCPU has run: the guest sees the new ID and its interrupt first thing.
+    if (newGenerationId) this.#vmgenid.setId(newGenerationId);
     this.#devices = buildBuses(built.devices, (spec) =>
       spec.gsi !== undefined ? { irq: new KvmIrqLine(built.vm, spec.gsi) } : {},
     ).instances;
@@ -96,9 +110,9 @@ export class Vm {
    * A new VM from a snapshot directory. Memory is mapped copy-on-write from the snapshot's memory file;
    * KVM, vCPU and device state are applied before any vCPU runs.
    */
-  static async restore(dir: string, console: ConsoleConfig): Promise<Vm> {
+  static async restore(dir: string, console: ConsoleConfig, generationId: Uint8Array = randomUuidV4()): Promise<Vm> {
     const snap = await readSnapshot(dir);
-    return new Vm(restoreVm(snap), console);
+    return new Vm(restoreVm(snap), console, generationId);
   }
 
   /**
@@ -128,6 +142,7 @@ export class Vm {
         const { version, bytes } = saveDeviceState(spec);
         return { kind: spec.kind, name: spec.name, bus: spec.bus, base: spec.base, length: spec.length, ...(spec.gsi !== undefined ? { gsi: spec.gsi } : {}), version, state: bytes };
       }),
+      vmgenid: { version: VMGENID_VERSION, state: this.#vmgenid.state.locked(() => this.#vmgenid.state.bytes.slice()) },
     };
   }
 
@@ -138,7 +153,7 @@ export class Vm {
 
   /** The VM Generation ID as the user gave it, when the VM has the device. */
   vmgenid(): string | undefined {
-    return undefined;
+    return this.#vmgenid.uuidString();
   }
 
   get memory(): BuiltVm['memory'] {

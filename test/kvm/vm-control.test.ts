@@ -7,6 +7,7 @@ import { openSync, readFileSync, mkdtempSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vm } from '../../src/vm/vm.js';
+import { randomUuidV4 } from '../../src/devices/vmgenid/uuid.js';
 import { guestElf, guestSkipReason } from '../support/bothy-process.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,7 +32,7 @@ for (const vcpus of [1, 2]) {
     const fd = openSync(console, 'w');
     const vm = Vm.start({
       memSize: 256 * 2 ** 20, vcpus, kernel: readFileSync(guestElf('demo')), kernelName: 'demo',
-      cmdline: 'idle', boot: 'auto', consoleFd: fd, consolePrefix: '',
+      cmdline: 'idle', boot: 'auto', consoleFd: fd, consolePrefix: '', vmgenid: randomUuidV4(),
     });
     const watchdog = setTimeout(() => void vm.stop('timeout'), 60_000);
     try {

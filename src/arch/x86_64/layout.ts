@@ -30,6 +30,10 @@ export const LAYOUT = {
   /** Reserved system-data region: ACPI tables (and later vmgenid). e820 marks it reserved. */
   SYSTEM_START: gpa(0x9fc00),
   SYSTEM_END: gpa(0xe0000),
+  /** ACPI tables and the setup_data DTB are placed in [SYSTEM_START, SYSTEM_TABLES_END). */
+  SYSTEM_TABLES_END: gpa(0xdf000),
+  /** The VM Generation ID's 16 bytes: a page of its own at the top of the reserved system region. */
+  VMGENID_START: gpa(0xdf000),
   /** RSDP, where a legacy BIOS-area scan finds it; also passed in boot_params.acpi_rsdp_addr. */
   RSDP_START: gpa(0xe0000),
   /** End of the low-memory RAM the e820 map reports before the system region. */

@@ -89,7 +89,7 @@ test('tables that overflow the system region are refused with a clear message', 
   };
   assert.throws(
     () => buildAcpiTables({ vcpus: 1, devices: [huge] }),
-    (e: unknown) => e instanceof AcpiError && e.code === 'no-space' && /DSDT .* does not fit the system region 0x9fc00–0xe0000/.test(e.message),
+    (e: unknown) => e instanceof AcpiError && e.code === 'no-space' && /DSDT .* does not fit the system region 0x9fc00–0xdf000/.test(e.message),
   );
 });
 

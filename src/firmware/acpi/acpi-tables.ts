@@ -39,11 +39,11 @@ export function buildAcpiTables(cfg: AcpiTablesConfig): AcpiTables {
   const place = (signature: string, bytes: Uint8Array): Gpa => {
     const at = Math.ceil(next / TABLE_ALIGN) * TABLE_ALIGN;
     const end = at + bytes.length;
-    if (end > LAYOUT.SYSTEM_END) {
+    if (end > LAYOUT.SYSTEM_TABLES_END) {
       throw new AcpiError(
         'no-space',
         `ACPI ${signature} (${bytes.length} bytes at ${hex(at)}) does not fit the system region ` +
-          `${hex(LAYOUT.SYSTEM_START)}–${hex(LAYOUT.SYSTEM_END)}: describe fewer devices or grow LAYOUT.SYSTEM_*`,
+          `${hex(LAYOUT.SYSTEM_START)}–${hex(LAYOUT.SYSTEM_TABLES_END)}: describe fewer devices or grow LAYOUT.SYSTEM_*`,
       );
     }
     next = end;

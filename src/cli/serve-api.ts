@@ -1,0 +1,23 @@
+// `--api-sock PATH`: serve the control API for one VM while it runs; the socket goes away with the VM.
+
+import type { Command } from 'commander';
+import type { Vm } from '../vm/vm.js';
+import { perform } from '../vm/actions.js';
+import { startApiServer } from '../api/api-server.js';
+
+export function addApiSockOption(cmd: Command): Command {
+  return cmd.option('--api-sock <path>', 'serve the HTTP control API on this Unix socket (mode 0600) while the VM runs; drive it with `bothy ctl`');
+}
+
+/** Starts the API for `vm` when a socket path was given, and closes it once the VM has ended. */
+export async function serveApi(vm: Vm, socketPath: string | undefined): Promise<void> {
+  if (socketPath === undefined) return;
+  let api;
+  try {
+    api = await startApiServer({ socketPath, perform: (a) => perform(vm, a), log: (line) => process.stderr.write(`bothy api: ${line}\n`) });
+  } catch (e) {
+    await vm.stop('user');
+    throw e;
+  }
+  void vm.exited.then(() => api.close());
+}
