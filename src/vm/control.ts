@@ -8,14 +8,30 @@ const STATE = 0;
 const EXIT_LATCH = 1;
 const PAUSED_ACKS = 2;
 const WORDS = 4;
+/** After the Int32 words: the monotonic time (ns) of the VM's first exit from KVM_RUN, 0 until then. */
+const FIRST_EXIT_INDEX = (WORDS * 4) / 8;
+const BYTES = WORDS * 4 + 8;
 
 export class Control {
   readonly buffer: SharedArrayBuffer;
   readonly #w: Int32Array;
+  readonly #t: BigInt64Array;
 
-  constructor(buffer = new SharedArrayBuffer(WORDS * 4)) {
+  constructor(buffer = new SharedArrayBuffer(BYTES)) {
     this.buffer = buffer;
-    this.#w = new Int32Array(buffer);
+    this.#w = new Int32Array(buffer, 0, WORDS);
+    this.#t = new BigInt64Array(buffer);
+  }
+
+  /** Records the first exit (the guest has provably run); later calls keep the first time. */
+  markFirstExit(): void {
+    Atomics.compareExchange(this.#t, FIRST_EXIT_INDEX, 0n, process.hrtime.bigint());
+  }
+
+  /** process.hrtime.bigint() at the VM's first exit, or undefined before it. */
+  get firstExitNs(): bigint | undefined {
+    const t = Atomics.load(this.#t, FIRST_EXIT_INDEX);
+    return t === 0n ? undefined : t;
   }
 
   get state(): RunState {

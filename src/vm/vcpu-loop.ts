@@ -26,8 +26,13 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
   const { vcpu, control } = ctx;
   const run = vcpu.run;
   const dv = new DataView(run.buffer, run.byteOffset, run.byteLength);
+  let first = true;
   for (;;) {
     const err = vcpu.runOnce();
+    if (first && err === 0) {
+      first = false;
+      control.markFirstExit();
+    }
     if (err !== 0) {
       // EINTR: kicked (pause/stop). EAGAIN: an AP woken by INIT/SIPI returns it once — run again.
       if (err === EINTR || err === EAGAIN) {

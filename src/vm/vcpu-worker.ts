@@ -1,7 +1,8 @@
-// Entry point of a vCPU worker thread: wraps its vCPU fd, applies the boot state, builds this
-// thread's view of the devices, reports its thread id (so it can be kicked) and runs the KVM_RUN loop.
+// Entry point of a vCPU worker thread: it loads, says it is ready, and waits for its vCPU; then it wraps
+// the vCPU fd, applies the boot state, builds this thread's view of the devices, reports its thread id
+// (so it can be kicked) and runs the KVM_RUN loop.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { libc } from '../kvm/libc.js';
 import { VcpuFd } from '../kvm/vcpu-fd.js';
 import { VmFd } from '../kvm/vm-fd.js';
@@ -15,47 +16,53 @@ import type { VmExitReason } from './exit-reason.js';
 import type { SystemEvent } from '../devices/device.js';
 import { bootRegs, bootSregs } from '../arch/x86_64/regs.js';
 import { assertNever } from '../binary/assert-never.js';
+import { WORKER_READY } from './worker-pool.js';
 
-const init = workerData as VcpuWorkerInit;
-const post = (m: WorkerMessage): void => parentPort!.postMessage(m);
-const control = new Control(init.control);
+const port = parentPort!;
+const post = (m: WorkerMessage): void => port.postMessage(m);
 
-function exit(reason: VmExitReason): void {
-  if (control.claimExit()) post({ kind: 'exit', reason });
-  control.request(RUN_STATE.STOPPED);
-  post({ kind: 'stop-others' });
-}
-
-function systemEvent(e: SystemEvent): void {
-  switch (e.kind) {
-    case 'reset': exit({ kind: 'reset' }); break;
-    case 'poweroff': exit({ kind: 'poweroff' }); break;
-    case 'guest-exit': exit({ kind: 'guest-exit', code: e.code }); break;
-    default: assertNever(e, 'system event');
-  }
-}
-
-try {
-  const vm = new VmFd(init.vmFd);
-  const vcpu = new VcpuFd(init.vcpuFd, init.vcpuId, init.runSize);
-  const setup = init.setup;
-  if (setup) {
-    vcpu.setCpuid(setup.cpuid);
-    vcpu.setMsrs(setup.msrs);
-    if (setup.entry) {
-      vcpu.setRegs(bootRegs(setup.entry));
-      vcpu.setSregs(bootSregs(vcpu.getSregs(), setup.entry.protocol));
+function runVcpu(init: VcpuWorkerInit): void {
+  const control = new Control(init.control);
+  const exit = (reason: VmExitReason): void => {
+    if (control.claimExit()) post({ kind: 'exit', reason });
+    control.request(RUN_STATE.STOPPED);
+    post({ kind: 'stop-others' });
+  };
+  const systemEvent = (e: SystemEvent): void => {
+    switch (e.kind) {
+      case 'reset': exit({ kind: 'reset' }); break;
+      case 'poweroff': exit({ kind: 'poweroff' }); break;
+      case 'guest-exit': exit({ kind: 'guest-exit', code: e.code }); break;
+      default: assertNever(e, 'system event');
     }
+  };
+  try {
+    const vm = new VmFd(init.vmFd);
+    const vcpu = new VcpuFd(init.vcpuFd, init.vcpuId, init.runSize);
+    const setup = init.setup;
+    if (setup) {
+      vcpu.setCpuid(setup.cpuid);
+      vcpu.setMsrs(setup.msrs);
+      if (setup.entry) {
+        vcpu.setRegs(bootRegs(setup.entry));
+        vcpu.setSregs(bootSregs(vcpu.getSregs(), setup.entry.protocol));
+      }
+    }
+    const output = consoleSink(init.consoleFd, init.consolePrefix);
+    const { pio, mmio } = buildBuses(init.devices, (spec) => ({
+      ...(spec.gsi !== undefined ? { irq: new KvmIrqLine(vm, spec.gsi) } : {}),
+      output,
+      system: systemEvent,
+    }));
+    post({ kind: 'started', vcpuId: init.vcpuId, tid: libc.gettid() });
+    runVcpuLoop({ vcpu, pio, mmio, control, exit });
+  } catch (e) {
+    exit({ kind: 'crash', vcpu: init.vcpuId, message: `vCPU setup failed: ${(e as Error).message}` });
   }
-  const output = consoleSink(init.consoleFd, init.consolePrefix);
-  const { pio, mmio } = buildBuses(init.devices, (spec) => ({
-    ...(spec.gsi !== undefined ? { irq: new KvmIrqLine(vm, spec.gsi) } : {}),
-    output,
-    system: systemEvent,
-  }));
-  post({ kind: 'started', vcpuId: init.vcpuId, tid: libc.gettid() });
-  runVcpuLoop({ vcpu, pio, mmio, control, exit });
-} catch (e) {
-  exit({ kind: 'crash', vcpu: init.vcpuId, message: `vCPU setup failed: ${(e as Error).message}` });
+  post({ kind: 'done', vcpuId: init.vcpuId });
+  port.close();
 }
-post({ kind: 'done', vcpuId: init.vcpuId });
+
+// Ready first, so a pool can start this thread before any VM exists.
+port.postMessage(WORKER_READY);
+port.once('message', (init: VcpuWorkerInit) => runVcpu(init));

@@ -2,6 +2,7 @@
 // way to pause, resume and stop them. The main thread never calls KVM_RUN.
 
 import { Worker } from 'node:worker_threads';
+import { VCPU_WORKER_URL, WORKER_READY, type WorkerPool } from './worker-pool.js';
 import { mapKvmRun } from '../kvm/vcpu-fd.js';
 import { libc } from '../kvm/libc.js';
 import { Control, RUN_STATE } from './control.js';
@@ -23,6 +24,8 @@ import { buildBuses, type DeviceInstance } from './device-table.js';
 export interface ConsoleConfig {
   readonly consoleFd: number;
   readonly consolePrefix: string;
+  /** Take vCPU workers from here instead of starting new threads. */
+  readonly pool?: WorkerPool;
 }
 import { KvmIrqLine } from './kvm-irq-line.js';
 import { Serial8250 } from '../devices/serial/serial-8250.js';
@@ -30,7 +33,6 @@ import { VmGenId, VmGenIdState, STATE_VERSION as VMGENID_VERSION } from '../devi
 import { randomUuidV4 } from '../devices/vmgenid/uuid.js';
 import { SharedState } from '../devices/shared-state.js';
 
-const WORKER_URL = new URL('./vcpu-worker.js', import.meta.url);
 /** How often an unacknowledged stop or pause is re-kicked (a kick can land just before KVM_RUN). */
 const REKICK_MS = 20;
 
@@ -91,10 +93,12 @@ export class Vm {
           setup: { cpuid: built.boot.cpuid[id]!, msrs: built.boot.msrs, ...(id === 0 ? { entry: built.boot.entry } : {}) },
         } : {}),
       };
-      const worker = new Worker(WORKER_URL, { workerData: init });
+      const worker = cfg.pool?.take() ?? new Worker(VCPU_WORKER_URL);
+      worker.ref();
+      worker.postMessage(init);
       const map = mapKvmRun(fd, built.runSize);
       const h: VcpuHandle = { id, worker, run: map.bytes, runAddr: map.addr, tid: 0, done: false };
-      worker.on('message', (m: WorkerMessage) => this.#onMessage(h, m));
+      worker.on('message', (m: WorkerMessage | typeof WORKER_READY) => this.#onMessage(h, m));
       worker.on('error', (e) => this.#finish({ kind: 'crash', vcpu: id, message: `vCPU worker failed: ${e.message}` }));
       worker.on('exit', () => this.#onWorkerGone(h));
       this.#vcpus.push(h);
@@ -156,6 +160,11 @@ export class Vm {
     return this.#vmgenid.uuidString();
   }
 
+  /** process.hrtime.bigint() when a vCPU first came back from KVM_RUN with an exit (the guest ran). */
+  get firstExitNs(): bigint | undefined {
+    return this.#control.firstExitNs;
+  }
+
   get memory(): BuiltVm['memory'] {
     return this.#built.memory;
   }
@@ -212,7 +221,8 @@ export class Vm {
     }
   }
 
-  #onMessage(h: VcpuHandle, m: WorkerMessage): void {
+  #onMessage(h: VcpuHandle, m: WorkerMessage | typeof WORKER_READY): void {
+    if (m === WORKER_READY) return;
     switch (m.kind) {
       case 'started':
         h.tid = m.tid;
