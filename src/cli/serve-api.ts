@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import type { Vm } from '../vm/vm.js';
 import { perform } from '../vm/actions.js';
-import { startApiServer } from '../api/api-server.js';
 
 export function addApiSockOption(cmd: Command): Command {
   return cmd.option('--api-sock <path>', 'serve the HTTP control API on this Unix socket (mode 0600) while the VM runs; drive it with `bothy ctl`');
@@ -14,6 +13,8 @@ export async function serveApi(vm: Vm, socketPath: string | undefined): Promise<
   if (socketPath === undefined) return;
   let api;
   try {
+    // Loaded only when asked for: the HTTP stack costs a plain `bothy run` ~0.4 s and ~16 MiB.
+    const { startApiServer } = await import('../api/api-server.js');
     api = await startApiServer({ socketPath, perform: (a) => perform(vm, a), log: (line) => process.stderr.write(`bothy api: ${line}\n`) });
   } catch (e) {
     await vm.stop('user');

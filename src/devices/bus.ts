@@ -9,8 +9,13 @@ export interface BusRange {
   readonly base: number;
   readonly length: number;
   readonly device: BusDevice;
-  /** Serializes accesses from several vCPU threads (SharedState.locked), if the device needs it. */
-  readonly lock?: <T>(fn: () => T) => T;
+  /** Serializes accesses from several vCPU threads (a SharedState), if the device needs it. */
+  readonly lock?: BusLock;
+}
+
+export interface BusLock {
+  acquire(): void;
+  release(): void;
 }
 
 export class BusError extends Error {
@@ -57,20 +62,30 @@ export class Bus {
     return undefined;
   }
 
-  /** Returns false when nothing is mapped at `addr`. */
+  /** Returns false when nothing is mapped at `addr`. No closure per access: this runs on every exit. */
   read(addr: number, data: Uint8Array): boolean {
     const r = this.find(addr);
     if (r === undefined) return false;
-    if (r.lock) r.lock(() => r.device.read(addr - r.base, data));
-    else r.device.read(addr - r.base, data);
+    const lock = r.lock;
+    lock?.acquire();
+    try {
+      r.device.read(addr - r.base, data);
+    } finally {
+      lock?.release();
+    }
     return true;
   }
 
   write(addr: number, data: Uint8Array): boolean {
     const r = this.find(addr);
     if (r === undefined) return false;
-    if (r.lock) r.lock(() => r.device.write(addr - r.base, data));
-    else r.device.write(addr - r.base, data);
+    const lock = r.lock;
+    lock?.acquire();
+    try {
+      r.device.write(addr - r.base, data);
+    } finally {
+      lock?.release();
+    }
     return true;
   }
 }

@@ -10,6 +10,7 @@ export class SharedState<F extends Fields> {
   readonly layout: Struct<F>;
   readonly buffer: SharedArrayBuffer | ArrayBuffer;
   readonly #lock: Int32Array;
+  readonly #shared: boolean;
   /** The device's struct bytes. */
   readonly bytes: Uint8Array;
   readonly view: DataView;
@@ -21,6 +22,7 @@ export class SharedState<F extends Fields> {
       throw new RangeError(`${layout.name}: state buffer is ${this.buffer.byteLength} bytes, want ${LOCK_BYTES + layout.size}`);
     }
     this.#lock = new Int32Array(this.buffer, 0, 1);
+    this.#shared = this.buffer instanceof SharedArrayBuffer;
     this.bytes = new Uint8Array(this.buffer, LOCK_BYTES, layout.size);
     this.view = new DataView(this.buffer, LOCK_BYTES, layout.size);
   }
@@ -33,27 +35,37 @@ export class SharedState<F extends Fields> {
   }
 
   /**
-   * Runs `fn` holding the lock. Not reentrant. A futex-style mutex (0 free, 1 held, 2 held with
-   * waiters) so the uncontended path — every port exit — costs two atomics and no notify.
+   * Takes the lock: a futex-style mutex (0 free, 1 held, 2 held with waiters) so the uncontended path —
+   * every port exit — costs two atomics and no notify. Not reentrant. A no-op on a plain ArrayBuffer.
    */
-  locked<T>(fn: () => T): T {
-    if (!(this.buffer instanceof SharedArrayBuffer)) return fn();
+  acquire(): void {
+    if (!this.#shared) return;
     const l = this.#lock;
     let c = Atomics.compareExchange(l, 0, 0, 1);
-    if (c !== 0) {
-      if (c !== 2) c = Atomics.exchange(l, 0, 2);
-      while (c !== 0) {
-        Atomics.wait(l, 0, 2);
-        c = Atomics.exchange(l, 0, 2);
-      }
+    if (c === 0) return;
+    if (c !== 2) c = Atomics.exchange(l, 0, 2);
+    while (c !== 0) {
+      Atomics.wait(l, 0, 2);
+      c = Atomics.exchange(l, 0, 2);
     }
+  }
+
+  release(): void {
+    if (!this.#shared) return;
+    const l = this.#lock;
+    if (Atomics.sub(l, 0, 1) !== 1) {
+      Atomics.store(l, 0, 0);
+      Atomics.notify(l, 0, 1);
+    }
+  }
+
+  /** Runs `fn` holding the lock. */
+  locked<T>(fn: () => T): T {
+    this.acquire();
     try {
       return fn();
     } finally {
-      if (Atomics.sub(l, 0, 1) !== 1) {
-        Atomics.store(l, 0, 0);
-        Atomics.notify(l, 0, 1);
-      }
+      this.release();
     }
   }
 

@@ -90,8 +90,7 @@ export function buildBuses(specs: readonly DeviceSpec[], wiringFor: (spec: Devic
   const mmio = new Bus('mmio');
   const instances = specs.map((spec) => {
     const inst = instantiate(spec, wiringFor(spec));
-    const lock = <T>(fn: () => T): T => inst.state.locked(fn);
-    (spec.bus === 'pio' ? pio : mmio).insert({ name: spec.name, base: spec.base, length: spec.length, device: inst.device, lock });
+    (spec.bus === 'pio' ? pio : mmio).insert({ name: spec.name, base: spec.base, length: spec.length, device: inst.device, lock: inst.state });
     return inst;
   });
   return { pio, mmio, instances };
