@@ -13,6 +13,8 @@ export const PROT_WRITE = 2;
 export const MAP_SHARED = 0x01;
 export const MAP_PRIVATE = 0x02;
 export const MAP_ANONYMOUS = 0x20;
+export const MAP_FIXED = 0x10;
+export const MAP_NORESERVE = 0x4000;
 export const MFD_CLOEXEC = 1;
 export const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
 
@@ -22,6 +24,7 @@ const c = {
   ioctlPtr: lib.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
   ioctlInt: lib.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
   mmap: lib.func('mmap', 'uint64_t', ['void *', 'size_t', 'int', 'int', 'int', 'int64_t']),
+  mmapAt: lib.func('mmap', 'uint64_t', ['uint64_t', 'size_t', 'int', 'int', 'int', 'int64_t']),
   munmap: lib.func('munmap', 'int', ['uint64_t', 'size_t']),
   memfdCreate: lib.func('int memfd_create(const char *name, unsigned int flags)'),
   ftruncate: lib.func('int ftruncate(int fd, int64_t length)'),
@@ -47,6 +50,9 @@ export const libc = {
     (typeof arg === 'number' ? c.ioctlInt(fd, req, arg) : c.ioctlPtr(fd, req, arg)) as number,
   mmap: (len: number, prot: number, flags: number, fd: number, offset = 0): bigint =>
     BigInt(c.mmap(null, len, prot, flags, fd, offset) as bigint | number),
+  /** mmap with MAP_FIXED at `addr`, replacing whatever was mapped there. */
+  mmapFixed: (addr: bigint, len: number, prot: number, flags: number, fd: number, offset = 0): bigint =>
+    BigInt(c.mmapAt(addr, len, prot, flags | MAP_FIXED, fd, offset) as bigint | number),
   munmap: (addr: bigint, len: number): number => c.munmap(addr, len) as number,
   memfdCreate: (name: string, flags: number): number => c.memfdCreate(name, flags) as number,
   ftruncate: (fd: number, len: number): number => c.ftruncate(fd, len) as number,

@@ -1,7 +1,7 @@
 // Guest RAM: one memfd holding every region back to back, mapped MAP_SHARED once per thread that
 // needs a view. Reads and writes are bounds-checked against the regions; an access may not span two.
 
-import { libc, errno, viewOf, PROT_READ, PROT_WRITE, MAP_SHARED, MAP_PRIVATE, MAP_FAILED, MFD_CLOEXEC, O_CLOEXEC, O_RDONLY } from '../kvm/libc.js';
+import { libc, errno, viewOf, PROT_READ, PROT_WRITE, MAP_SHARED, MAP_PRIVATE, MAP_FAILED, MFD_CLOEXEC, O_CLOEXEC, O_RDONLY, MAP_ANONYMOUS, MAP_NORESERVE } from '../kvm/libc.js';
 import { MemoryError } from './memory-error.js';
 import { type Gpa, hex } from './address.js';
 
@@ -77,6 +77,36 @@ export class GuestMemory {
     return new GuestMemory(fd, layoutRegions(base, specs));
   }
 
+  /**
+   * Address space for RAM with nothing behind it yet (anonymous, MAP_NORESERVE): KVM memory slots can be
+   * created over it ahead of time, and a memory file mapped over it later with overlayPrivateFile().
+   */
+  static reserve(specs: readonly RegionSpec[]): GuestMemory {
+    validate(specs);
+    const total = specs.reduce((n, s) => n + s.size, 0);
+    const base = libc.mmap(total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base === MAP_FAILED) throw new MemoryError('map-failed', `Cannot reserve ${total} bytes of address space (errno ${errno()})`);
+    return new GuestMemory(-1, layoutRegions(base, specs));
+  }
+
+  /**
+   * Maps a memory file copy-on-write over this memory's own addresses (MAP_FIXED), so KVM slots created
+   * over them keep working and now see the file. The file must hold exactly these regions.
+   */
+  overlayPrivateFile(path: string): GuestMemory {
+    const first = this.regions[0];
+    if (!first) throw new MemoryError('bad-size', 'No regions to map a memory file over');
+    const base = first.hostAddr - BigInt(first.fileOffset);
+    const fd = libc.open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw new MemoryError('map-failed', `Cannot open memory file ${path} (errno ${errno()})`);
+    const got = libc.mmapFixed(base, this.size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    const e = errno();
+    // The mapping holds the file open; the descriptor isn't needed any more.
+    libc.close(fd);
+    if (got !== base) throw new MemoryError('map-failed', `Cannot map memory file ${path} over guest RAM (errno ${e})`);
+    return new GuestMemory(-1, this.regions);
+  }
+
   get descriptor(): GuestMemoryDescriptor {
     return { fd: this.fd, regions: this.regions.map(({ name, gpa, size }) => ({ name, gpa, size })) };
   }
@@ -108,7 +138,7 @@ export class GuestMemory {
   close(): void {
     const first = this.regions[0];
     if (first) libc.munmap(first.hostAddr - BigInt(first.fileOffset), this.size);
-    libc.close(this.fd);
+    if (this.fd >= 0) libc.close(this.fd);
   }
 
   /** Unmaps this thread's view, leaving the memory file open for other views. */

@@ -54,7 +54,7 @@ export interface BuiltVm {
   readonly teardown: () => void;
 }
 
-class Teardown {
+export class Teardown {
   readonly #undo: (() => void)[] = [];
   push(fn: () => void): void {
     this.#undo.push(fn);
@@ -70,7 +70,7 @@ class Teardown {
   };
 }
 
-interface Machine {
+export interface Machine {
   readonly kvm: Kvm;
   readonly vm: VmFd;
   readonly memory: GuestMemory;
@@ -134,10 +134,46 @@ export function buildVm(cfg: VmConfig): BuiltVm {
   }
 }
 
-/** A new VM from a snapshot: RAM mapped copy-on-write from the memory file, then VM, device and vCPU state. */
-export function restoreVm(snap: LoadedSnapshot): BuiltVm {
+/** A KVM VM with its irqchip, PIT, RAM slots over reserved address space, and vCPUs, waiting for a snapshot. */
+export interface VmShell {
+  readonly key: string;
+  readonly machine: Machine;
+  readonly teardown: Teardown;
+}
+
+export interface MachineShape {
+  readonly vcpus: number;
+  readonly memSize: number;
+  readonly regions: readonly RegionSpec[];
+}
+
+/** Shells are interchangeable when their vCPU count and RAM layout match. */
+export function shapeKey(s: MachineShape): string {
+  return `${s.vcpus}:${s.regions.map((r) => `${r.gpa}+${r.size}`).join(',')}`;
+}
+
+/**
+ * Builds a shell ahead of a restore: everything whose cost grows with RAM size (KVM's per-page memslot
+ * metadata) is paid here, so a restore into it only maps the memory file and loads state.
+ */
+export function buildShell(shape: MachineShape): VmShell {
   const t = new Teardown();
+  try {
+    return { key: shapeKey(shape), machine: createMachine(t, shape, () => GuestMemory.reserve(shape.regions)), teardown: t };
+  } catch (e) {
+    t.run();
+    throw e;
+  }
+}
+
+/**
+ * A new VM from a snapshot: RAM mapped copy-on-write from the memory file, then vCPU, VM and device
+ * state. With a matching shell the KVM objects already exist and the file is mapped over its RAM.
+ */
+export function restoreVm(snap: LoadedSnapshot, shell?: VmShell): BuiltVm {
   const { machine } = snap.state;
+  if (shell && shell.key !== shapeKey(machine)) throw new Error(`VM shell ${shell.key} does not fit snapshot ${shapeKey(machine)}`);
+  const t = shell?.teardown ?? new Teardown();
   try {
     const devices = snap.state.devices.map((d): DeviceSpec => {
       if (!isDeviceKind(d.kind)) throw new SnapshotError('incompatible', `${snap.dir}: device '${d.name}' is of kind '${d.kind}', which this bothy does not have`);
@@ -155,7 +191,9 @@ export function restoreVm(snap: LoadedSnapshot): BuiltVm {
     } catch (e) {
       throw new SnapshotError('incompatible', `${snap.dir}: vmgenid: ${(e as Error).message}`);
     }
-    const m = createMachine(t, machine, () => GuestMemory.mapPrivateFile(snap.memoryPath, machine.regions));
+    const m = shell
+      ? { ...shell.machine, memory: shell.machine.memory.overlayPrivateFile(snap.memoryPath) }
+      : createMachine(t, machine, () => GuestMemory.mapPrivateFile(snap.memoryPath, machine.regions));
     m.vcpuFds.forEach((fd, id) => restoreVcpuState(new VcpuFd(fd, id), snap.state.vcpus[id]!));
     restoreVmState(m.vm, snap.state.vm);
     return { ...m, machine, devices, vmgenid, teardown: t.run };

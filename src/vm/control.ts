@@ -8,9 +8,14 @@ const STATE = 0;
 const EXIT_LATCH = 1;
 const PAUSED_ACKS = 2;
 const WORDS = 4;
-/** After the Int32 words: the monotonic time (ns) of the VM's first exit from KVM_RUN, 0 until then. */
-const FIRST_EXIT_INDEX = (WORDS * 4) / 8;
-const BYTES = WORDS * 4 + 8;
+/**
+ * After the Int32 words, monotonic times (ns, process.hrtime.bigint(), the same clock in every thread),
+ * 0 until they happen: a vCPU's first entry into KVM_RUN (the guest's first instruction) and the VM's
+ * first exit (the guest provably ran).
+ */
+const FIRST_ENTRY_INDEX = (WORDS * 4) / 8;
+const FIRST_EXIT_INDEX = FIRST_ENTRY_INDEX + 1;
+const BYTES = WORDS * 4 + 16;
 
 export class Control {
   readonly buffer: SharedArrayBuffer;
@@ -23,9 +28,19 @@ export class Control {
     this.#t = new BigInt64Array(buffer);
   }
 
+  /** Called by a vCPU just before its first KVM_RUN; the first caller's time is kept. */
+  markFirstEntry(): void {
+    Atomics.compareExchange(this.#t, FIRST_ENTRY_INDEX, 0n, process.hrtime.bigint());
+  }
+
   /** Records the first exit (the guest has provably run); later calls keep the first time. */
   markFirstExit(): void {
     Atomics.compareExchange(this.#t, FIRST_EXIT_INDEX, 0n, process.hrtime.bigint());
+  }
+
+  get firstEntryNs(): bigint | undefined {
+    const t = Atomics.load(this.#t, FIRST_ENTRY_INDEX);
+    return t === 0n ? undefined : t;
   }
 
   /** process.hrtime.bigint() at the VM's first exit, or undefined before it. */

@@ -95,3 +95,19 @@ export function buildBuses(specs: readonly DeviceSpec[], wiringFor: (spec: Devic
   });
   return { pio, mmio, instances };
 }
+
+/**
+ * Runs every device kind's bus paths once on throwaway state, so a fresh worker thread has compiled them
+ * before its vCPU arrives (V8 compiles lazily; a pooled worker would otherwise pay it after a restore).
+ */
+export function warmDevicePaths(): void {
+  const specs: DeviceSpec[] = (Object.keys(DEVICE_KINDS) as DeviceKind[]).map((kind, i) => ({
+    kind, name: kind, bus: 'pio', base: i * 16, length: 8, state: newDeviceState(kind),
+  }));
+  const { pio } = buildBuses(specs, () => ({ output: () => {}, system: () => {} }));
+  const byte = new Uint8Array(1);
+  for (const s of specs) {
+    pio.read(s.base, byte);
+    pio.write(s.base + 1, byte);
+  }
+}

@@ -73,6 +73,7 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
   const dv = new DataView(run.buffer, run.byteOffset, run.byteLength);
   const portIo = new PortIo(run, dv, ctx.pio);
   let first = true;
+  control.markFirstEntry();
   for (;;) {
     const err = vcpu.runOnce();
     if (first && err === 0) {

@@ -7,7 +7,7 @@ import { libc } from '../kvm/libc.js';
 import { VcpuFd } from '../kvm/vcpu-fd.js';
 import { VmFd } from '../kvm/vm-fd.js';
 import { Control, RUN_STATE } from './control.js';
-import { buildBuses } from './device-table.js';
+import { buildBuses, warmDevicePaths } from './device-table.js';
 import { runVcpuLoop } from './vcpu-loop.js';
 import { KvmIrqLine } from './kvm-irq-line.js';
 import { consoleSink } from './console-output.js';
@@ -63,6 +63,7 @@ function runVcpu(init: VcpuWorkerInit): void {
   port.close();
 }
 
-// Ready first, so a pool can start this thread before any VM exists.
+// Ready first, so a pool can start this thread before any VM exists — with the hot paths compiled.
+warmDevicePaths();
 port.postMessage(WORKER_READY);
 port.once('message', (init: VcpuWorkerInit) => runVcpu(init));

@@ -3,6 +3,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { VCPU_WORKER_URL, WORKER_READY, type WorkerPool } from './worker-pool.js';
+import type { VmShellPool } from './vm-shell-pool.js';
 import { mapKvmRun } from '../kvm/vcpu-fd.js';
 import { libc } from '../kvm/libc.js';
 import { Control, RUN_STATE } from './control.js';
@@ -26,6 +27,8 @@ export interface ConsoleConfig {
   readonly consolePrefix: string;
   /** Take vCPU workers from here instead of starting new threads. */
   readonly pool?: WorkerPool;
+  /** Restore into a pre-built VM shell from here when one fits. */
+  readonly shells?: VmShellPool;
 }
 import { KvmIrqLine } from './kvm-irq-line.js';
 import { Serial8250 } from '../devices/serial/serial-8250.js';
@@ -116,7 +119,7 @@ export class Vm {
    */
   static async restore(dir: string, console: ConsoleConfig, generationId: Uint8Array = randomUuidV4()): Promise<Vm> {
     const snap = await readSnapshot(dir);
-    return new Vm(restoreVm(snap), console, generationId);
+    return new Vm(restoreVm(snap, console.shells?.take(snap.state.machine)), console, generationId);
   }
 
   /**
@@ -158,6 +161,11 @@ export class Vm {
   /** The VM Generation ID as the user gave it, when the VM has the device. */
   vmgenid(): string | undefined {
     return this.#vmgenid.uuidString();
+  }
+
+  /** process.hrtime.bigint() just before a vCPU first entered KVM_RUN: the guest's first instruction. */
+  get firstEntryNs(): bigint | undefined {
+    return this.#control.firstEntryNs;
   }
 
   /** process.hrtime.bigint() when a vCPU first came back from KVM_RUN with an exit (the guest ran). */

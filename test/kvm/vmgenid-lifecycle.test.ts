@@ -7,6 +7,8 @@ import { readFileSync, mkdtempSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vm } from '../../src/vm/vm.js';
+import { VmShellPool } from '../../src/vm/vm-shell-pool.js';
+import { readSnapshot } from '../../src/snapshot/snapshot-files.js';
 import { parseUuid, toGuestByteOrder, formatUuid } from '../../src/devices/vmgenid/uuid.js';
 import { LAYOUT } from '../../src/arch/x86_64/layout.js';
 import { MEMORY_FILE } from '../../src/snapshot/snapshot-files.js';
@@ -39,10 +41,20 @@ test('the generation ID changes on restore and clone, never on pause/resume or a
     assert.equal(idInGuest(vm), A, 'taking a snapshot keeps the source VM\'s ID');
     assert.equal(vm.state, 'running', 'the source keeps running after a snapshot');
 
-    const r1 = await Vm.restore(snap, { consoleFd: fd, consolePrefix: 'r1 ' }, parseUuid(B));
+    // Through a pre-built VM shell (the warm path) and without one: the same guest state either way.
+    const shells = new VmShellPool(1);
+    shells.prewarm((await readSnapshot(snap)).state.machine);
+    const r1 = await Vm.restore(snap, { consoleFd: fd, consolePrefix: 'r1 ', shells }, parseUuid(B));
+    shells.close();
     restored.push(r1);
     assert.equal(r1.vmgenid(), B);
     assert.equal(idInGuest(r1), B, 'the restored VM sees the new ID in memory');
+    const ticksBefore = (readFileSync(join(dir, 'console.txt'), 'latin1').match(/r1 tick/g) ?? []).length;
+    const end = Date.now() + 20_000;
+    while ((readFileSync(join(dir, 'console.txt'), 'latin1').match(/r1 tick/g) ?? []).length <= ticksBefore) {
+      assert.ok(Date.now() < end, 'the VM restored into a shell keeps running');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const c1 = await Vm.restore(snap, { consoleFd: fd, consolePrefix: 'c1 ' });
     const c2 = await Vm.restore(snap, { consoleFd: fd, consolePrefix: 'c2 ' });
     restored.push(c1, c2);
