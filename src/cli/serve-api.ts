@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { Vm } from '../vm/vm.js';
 import { perform } from '../vm/actions.js';
+import { terminalProgress } from './progress.js';
 
 export function addApiSockOption(cmd: Command): Command {
   return cmd.option('--api-sock <path>', 'serve the HTTP control API on this Unix socket (mode 0600) while the VM runs; drive it with `bothy ctl`');
@@ -15,7 +16,8 @@ export async function serveApi(vm: Vm, socketPath: string | undefined): Promise<
   try {
     // Loaded only when asked for: the HTTP stack costs a plain `bothy run` ~0.4 s and ~16 MiB.
     const { startApiServer } = await import('../api/api-server.js');
-    api = await startApiServer({ socketPath, perform: (a) => perform(vm, a), log: (line) => process.stderr.write(`bothy api: ${line}\n`) });
+    const progress = terminalProgress('bothy: snapshot memory');
+    api = await startApiServer({ socketPath, perform: (a) => perform(vm, a, progress ? { progress } : {}), log: (line) => process.stderr.write(`bothy api: ${line}\n`) });
   } catch (e) {
     await vm.stop('user');
     throw e;

@@ -36,7 +36,12 @@ export class ActionError extends Error {
   }
 }
 
-export async function perform(vm: Vm, action: Action): Promise<ActionResult> {
+/** How the caller wants to hear about long actions (snapshot memory progress). */
+export interface PerformHooks {
+  readonly progress?: (done: number, total: number) => void;
+}
+
+export async function perform(vm: Vm, action: Action, hooks: PerformHooks = {}): Promise<ActionResult> {
   switch (action.kind) {
     case 'status':
       return { kind: 'status', status: vm.status() };
@@ -52,7 +57,7 @@ export async function perform(vm: Vm, action: Action): Promise<ActionResult> {
       if (typeof action.dir !== 'string' || action.dir === '') throw new ActionError('bad-request', 'snapshot needs a directory');
       if (vm.state === 'stopped') throw new ActionError('bad-state', 'The VM has stopped; snapshot a running or paused VM');
       try {
-        await vm.snapshot(action.dir);
+        await vm.snapshot(action.dir, hooks.progress);
       } catch (e) {
         if (e instanceof SnapshotError) {
           const code = e.code === 'exists' ? 'snapshot-exists' : e.code === 'no-space' ? 'no-space' : 'snapshot-failed';
