@@ -12,6 +12,7 @@ import { assertNever } from '../src/binary/assert-never.js';
 import { exitCostBench, EXIT_COST_DEFAULTS, EXIT_COST_QUICK } from './exit-cost.js';
 import { startupBench, STARTUP_DEFAULTS, STARTUP_QUICK } from './startup.js';
 import { idleRssBench, IDLE_RSS_DEFAULTS, IDLE_RSS_QUICK } from './idle-rss.js';
+import { restoreLatencyBench, RESTORE_LATENCY_DEFAULTS, RESTORE_LATENCY_QUICK } from './restore-latency.js';
 
 const quick = process.env['BOTHY_BENCH_QUICK'] === '1';
 
@@ -19,6 +20,7 @@ const BENCHES: Record<string, { readonly about: string; readonly run: () => Prom
   'exit-cost': { about: 'port-I/O exit rate vs a C KVM host (~80 s)', run: () => exitCostBench(quick ? EXIT_COST_QUICK : EXIT_COST_DEFAULTS) },
   'startup': { about: 'spawn → first byte → exit vs QEMU microvm (~30 s)', run: () => startupBench(quick ? STARTUP_QUICK : STARTUP_DEFAULTS) },
   'idle-rss': { about: 'RSS and CPU of an idle 256 MiB guest vs QEMU microvm (~40 s)', run: () => idleRssBench(quick ? IDLE_RSS_QUICK : IDLE_RSS_DEFAULTS) },
+  'restore-latency': { about: 'snapshot restore → guest runs, warm and cold, 256 MiB and 2 GiB, vs QEMU -incoming (~50 s)', run: () => restoreLatencyBench(quick ? RESTORE_LATENCY_QUICK : RESTORE_LATENCY_DEFAULTS) },
 };
 
 /** Other work on the machine skews every figure here (the host has few CPUs): say how busy it is. */

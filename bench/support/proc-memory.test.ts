@@ -4,8 +4,9 @@ import { parseProcMemory, parseCpuTicks } from './proc-memory.js';
 
 const STATUS = ['Name:\tnode', 'VmRSS:\t   69772 kB', 'RssAnon:\t   24584 kB', 'RssFile:\t   44480 kB', 'RssShmem:\t     708 kB', 'Threads:\t13', ''].join('\n');
 
-const mapping = (header: string, sizeKb: number, rssKb: number, pssKb: number): string =>
-  [header, `Size:           ${sizeKb} kB`, 'KernelPageSize:        4 kB', `Rss:            ${rssKb} kB`, `Pss:            ${pssKb} kB`, 'Pss_Dirty:        0 kB'].join('\n');
+const mapping = (header: string, sizeKb: number, rssKb: number, pssKb: number, anonKb = 0): string =>
+  [header, `Size:           ${sizeKb} kB`, 'KernelPageSize:        4 kB', `Rss:            ${rssKb} kB`, `Pss:            ${pssKb} kB`, 'Pss_Dirty:        0 kB',
+    'Pss_Anon:        0 kB', `Anonymous:      ${anonKb} kB`, 'AnonHugePages:         0 kB'].join('\n');
 
 const SMAPS = [
   mapping('7f3efc000000-7f3f0c000000 rw-s 00000000 00:01 156 /memfd:bothy-guest-ram (deleted)', 262144, 708, 708),
@@ -15,7 +16,19 @@ const SMAPS = [
 
 test('status fields, total Pss, and the guest RAM mapping picked out by its size', () => {
   const m = parseProcMemory(STATUS, SMAPS, 256 * 1024);
-  assert.deepEqual(m, { VmRSS: 69772, RssAnon: 24584, RssFile: 44480, RssShmem: 708, Pss: 20708, guestRss: 708, guestMappings: 1, Threads: 13 });
+  assert.deepEqual(m, { VmRSS: 69772, RssAnon: 24584, RssFile: 44480, RssShmem: 708, Pss: 20708, guestRss: 708, guestAnon: 0, guestMappings: 1, Threads: 13 });
+});
+
+test('copy-on-write pages of private guest mappings: Anonymous of exactly those mappings', () => {
+  const clones = [
+    mapping('7f0000000000-7f0010000000 rw-p 00000000 08:01 77 /tmp/snap/memory', 262144, 900, 450, 120),
+    mapping('7f0010000000-7f0020000000 rw-p 00000000 08:01 77 /tmp/snap/memory', 262144, 800, 400, 100),
+    mapping('7f0020000000-7f0020100000 rw-p 00000000 00:00 0', 1024, 64, 64, 64),
+  ].join('\n');
+  const m = parseProcMemory(STATUS, clones, 256 * 1024);
+  assert.equal(m.guestRss, 1700);
+  assert.equal(m.guestAnon, 220);
+  assert.equal(m.guestMappings, 2);
 });
 
 test('no mapping of the guest size: no guest RSS', () => {

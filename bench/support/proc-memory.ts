@@ -13,6 +13,8 @@ export interface ProcMemory {
   readonly Pss: number;
   /** Rss of the mappings whose size is exactly the guest RAM's (guest pages touched so far). */
   readonly guestRss: number;
+  /** Anonymous pages of those mappings: what the guest wrote to a private (copy-on-write) file mapping. */
+  readonly guestAnon: number;
   readonly guestMappings: number;
   readonly Threads: number;
 }
@@ -21,23 +23,27 @@ export function parseProcMemory(status: string, smaps: string, guestKb: number):
   const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
   let pss = 0;
   let guestRss = 0;
+  let guestAnon = 0;
   let guestMappings = 0;
   let size = 0;
-  // Each mapping is a header line followed by "Size:", "KernelPageSize:", …, "Rss:", "Pss:", … in that order.
+  // Each mapping is a header line followed by "Size:", "KernelPageSize:", …, "Rss:", "Pss:", …, "Anonymous:"
+  // in that order.
   for (const line of smaps.split('\n')) {
-    const m = /^(Size|Rss|Pss):\s+(\d+) kB/.exec(line);
+    const m = /^(Size|Rss|Pss|Anonymous):\s+(\d+) kB/.exec(line);
     if (!m) continue;
     const kb = Number(m[2]);
     if (m[1] === 'Size') size = kb;
     else if (m[1] === 'Pss') pss += kb;
-    else if (size === guestKb) {
+    else if (size !== guestKb) continue;
+    else if (m[1] === 'Anonymous') guestAnon += kb;
+    else {
       guestRss += kb;
       guestMappings++;
     }
   }
   return {
     VmRSS: field('VmRSS'), RssAnon: field('RssAnon'), RssFile: field('RssFile'), RssShmem: field('RssShmem'),
-    Pss: pss, guestRss, guestMappings, Threads: field('Threads'),
+    Pss: pss, guestRss, guestAnon, guestMappings, Threads: field('Threads'),
   };
 }
 

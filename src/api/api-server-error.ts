@@ -1,12 +1,9 @@
 // Why the control API could not start listening on its Unix socket.
 
+import { CodedError } from '../binary/coded-error.js';
+
 export type ApiServerErrorCode = 'socket-in-use' | 'path-taken' | 'path-too-long' | 'listen-failed';
 
-export class ApiServerError extends Error {
+export class ApiServerError extends CodedError<ApiServerErrorCode> {
   override readonly name = 'ApiServerError';
-  readonly code: ApiServerErrorCode;
-  constructor(code: ApiServerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

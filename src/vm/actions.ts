@@ -1,6 +1,7 @@
 // What a front end (HTTP API, CLI) may ask of a running VM, as data. The API and CLI build Actions and
 // call perform(); they never reach into the VM (the split Firecracker makes between API server and VMM).
 
+import { CodedError } from '../binary/coded-error.js';
 import { assertNever } from '../binary/assert-never.js';
 import type { Vm } from './vm.js';
 import { SnapshotError } from '../snapshot/snapshot-error.js';
@@ -27,13 +28,8 @@ export type ActionResult =
 
 export type ActionErrorCode = 'bad-state' | 'not-found' | 'bad-request' | 'snapshot-failed' | 'snapshot-exists' | 'no-space';
 
-export class ActionError extends Error {
+export class ActionError extends CodedError<ActionErrorCode> {
   override readonly name = 'ActionError';
-  readonly code: ActionErrorCode;
-  constructor(code: ActionErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** How the caller wants to hear about long actions (snapshot memory progress). */

@@ -1,6 +1,7 @@
 // What a user asks for when they create a VM, validated once here so every front end (CLI, API)
 // gets the same errors.
 
+import { CodedError } from '../binary/coded-error.js';
 import { MiB, GiB } from '../memory/address.js';
 import type { BootProtocol } from '../arch/x86_64/regs.js';
 
@@ -22,13 +23,8 @@ export interface VmConfig {
 
 export type VmConfigErrorCode = 'bad-memory' | 'bad-vcpus' | 'bad-kernel' | 'bad-boot';
 
-export class VmConfigError extends Error {
+export class VmConfigError extends CodedError<VmConfigErrorCode> {
   override readonly name = 'VmConfigError';
-  readonly code: VmConfigErrorCode;
-  constructor(code: VmConfigErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 export const MIN_MEMORY = 16 * MiB;

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, trunc
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBothy, guestElf, guestSkipReason, BOTHY_CLI } from '../support/bothy-process.js';
+import { runBothy, guestSkipReason, BOTHY_CLI } from '../support/bothy-process.js';
 import { STATE_FILE, MEMORY_FILE } from '../../src/snapshot/snapshot-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bothy-snaperr-'));

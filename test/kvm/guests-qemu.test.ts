@@ -3,7 +3,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { hasTool } from '../support/tools.js';
 import { buildGuests, guestPath, type GuestName } from '../../guests/build.js';
 

@@ -1,6 +1,8 @@
 // The one error class of the x86-64 kernel loader and boot-structure builders (ELF, bzImage, zero
 // page, PVH start info, e820, initrd, command line). Messages say what was wrong and what to do.
 
+import { CodedError } from '../../binary/coded-error.js';
+
 export type LoaderErrorCode =
   /** Neither an ELF file nor a bzImage. */
   | 'not-a-kernel'
@@ -16,12 +18,6 @@ export type LoaderErrorCode =
   | 'bad-memory-size'
   | 'bad-initrd';
 
-export class LoaderError extends Error {
+export class LoaderError extends CodedError<LoaderErrorCode> {
   override readonly name = 'LoaderError';
-  readonly code: LoaderErrorCode;
-
-  constructor(code: LoaderErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
 }

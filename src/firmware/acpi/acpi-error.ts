@@ -1,6 +1,8 @@
 // The one error class of the ACPI layer (tables and the AML encoder), with a closed set of codes so
 // callers can branch on what went wrong without parsing messages.
 
+import { CodedError } from '../../binary/coded-error.js';
+
 export type AcpiErrorCode =
   /** A NameSeg or NameString that AML cannot encode (ACPI 6.5 §20.2.2). */
   | 'bad-name'
@@ -13,12 +15,6 @@ export type AcpiErrorCode =
   /** A machine description the tables cannot express (vCPU count, duplicate names). */
   | 'bad-config';
 
-export class AcpiError extends Error {
+export class AcpiError extends CodedError<AcpiErrorCode> {
   override readonly name = 'AcpiError';
-  readonly code: AcpiErrorCode;
-
-  constructor(code: AcpiErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -1,6 +1,8 @@
 // The one error class of the FDT layer (writer, reader and the trees built with them), with a closed
 // set of codes so callers can branch on what went wrong without parsing messages.
 
+import { CodedError } from '../../binary/coded-error.js';
+
 export type FdtErrorCode =
   /** A node or property name the devicetree spec does not allow (DTSpec v0.4 §2.2.1, §2.2.4). */
   | 'bad-name'
@@ -13,12 +15,6 @@ export type FdtErrorCode =
   /** A path, property or phandle a query looked for and did not find. */
   | 'not-found';
 
-export class FdtError extends Error {
+export class FdtError extends CodedError<FdtErrorCode> {
   override readonly name = 'FdtError';
-  readonly code: FdtErrorCode;
-
-  constructor(code: FdtErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
 }
