@@ -45,7 +45,8 @@ export class SharedState<F extends Fields> {
     if (c === 0) return;
     if (c !== 2) c = Atomics.exchange(l, 0, 2);
     while (c !== 0) {
-      Atomics.wait(l, 0, 2);
+      // Bounded: a lost wake-up costs a retry, never a vCPU stuck for good.
+      Atomics.wait(l, 0, 2, 50);
       c = Atomics.exchange(l, 0, 2);
     }
   }

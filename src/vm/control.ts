@@ -16,6 +16,7 @@ const WORDS = 4;
 const FIRST_ENTRY_INDEX = (WORDS * 4) / 8;
 const FIRST_EXIT_INDEX = FIRST_ENTRY_INDEX + 1;
 const BYTES = WORDS * 4 + 16;
+const WAKE_CHECK_MS = 50;
 
 export class Control {
   readonly buffer: SharedArrayBuffer;
@@ -70,7 +71,8 @@ export class Control {
   parkWhilePaused(): RunState {
     Atomics.add(this.#w, PAUSED_ACKS, 1);
     Atomics.notify(this.#w, PAUSED_ACKS);
-    while (this.state === RUN_STATE.PAUSED) Atomics.wait(this.#w, STATE, RUN_STATE.PAUSED);
+    // Bounded waits, re-checking the state: a lost wake-up can delay a resume, never wedge the vCPU.
+    while (this.state === RUN_STATE.PAUSED) Atomics.wait(this.#w, STATE, RUN_STATE.PAUSED, WAKE_CHECK_MS);
     return this.state;
   }
 

@@ -38,6 +38,7 @@ import { SharedState } from '../devices/shared-state.js';
 
 /** How often an unacknowledged stop or pause is re-kicked (a kick can land just before KVM_RUN). */
 const REKICK_MS = 20;
+const PAUSE_TIMEOUT_MS = 10_000;
 
 interface VcpuHandle {
   readonly id: number;
@@ -188,13 +189,21 @@ export class Vm {
     return this.exited;
   }
 
-  /** Parks every vCPU outside KVM_RUN; resolves once all have acknowledged. */
+  /**
+   * Parks every vCPU outside KVM_RUN; resolves once all have acknowledged. A vCPU that does not answer
+   * its kicks within PAUSE_TIMEOUT_MS is an error (the VM is resumed, so it is left as it was).
+   */
   async pause(): Promise<void> {
     const ctl = this.#control;
     if (ctl.state !== RUN_STATE.RUNNING) return;
     ctl.request(RUN_STATE.PAUSED);
     const paused = (): boolean => ctl.state === RUN_STATE.PAUSED;
+    const deadline = Date.now() + PAUSE_TIMEOUT_MS;
     while (paused() && ctl.pausedAcks < this.#vcpus.filter((v) => !v.done).length) {
+      if (Date.now() > deadline) {
+        this.resume();
+        throw new Error(`The VM did not pause: ${ctl.pausedAcks} of ${this.#vcpus.length} vCPUs answered within ${PAUSE_TIMEOUT_MS / 1000} s`);
+      }
       this.#kickAll();
       await new Promise((r) => setTimeout(r, 1));
     }

@@ -25,7 +25,7 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
 }
 
 for (const vcpus of [1, 2]) {
-  test(`pause stops the guest's clock-driven work and resume continues it (${vcpus} vCPU)`, async (t) => {
+  test(`pause stops the guest's clock-driven work and resume continues it (${vcpus} vCPU)`, { timeout: 120_000 }, async (t) => {
     const skip = guestSkipReason('demo');
     if (skip) return t.skip(skip);
     const console = join(mkdtempSync(join(tmpdir(), 'bothy-ctl-')), 'console.txt');

@@ -18,7 +18,7 @@ const A = '324e6eaf-d1d1-4bf6-bf41-b9bb6c91fb87';
 const B = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const idInGuest = (vm: Vm): string => formatUuid(toGuestByteOrder(vm.memory.read(LAYOUT.VMGENID_START, 16)));
 
-test('the generation ID changes on restore and clone, never on pause/resume or an unrestored snapshot', async (t) => {
+test('the generation ID changes on restore and clone, never on pause/resume or an unrestored snapshot', { timeout: 120_000 }, async (t) => {
   const skip = guestSkipReason('demo');
   if (skip) return t.skip(skip);
   const dir = mkdtempSync(join(tmpdir(), 'bothy-gen-'));
@@ -28,6 +28,9 @@ test('the generation ID changes on restore and clone, never on pause/resume or a
     boot: 'auto', consoleFd: fd, consolePrefix: '', vmgenid: parseUuid(A),
   });
   const restored: Vm[] = [];
+  const watchdog = setTimeout(() => {
+    for (const v of [vm, ...restored]) void v.stop('timeout');
+  }, 90_000);
   try {
     // QEMU's documented order: first three fields byte-swapped in guest memory.
     assert.deepEqual([...vm.memory.read(LAYOUT.VMGENID_START, 16)],
@@ -65,6 +68,7 @@ test('the generation ID changes on restore and clone, never on pause/resume or a
     const file = readFileSync(join(snap, MEMORY_FILE)).subarray(LAYOUT.VMGENID_START, LAYOUT.VMGENID_START + 16);
     assert.equal(formatUuid(toGuestByteOrder(new Uint8Array(file))), A);
   } finally {
+    clearTimeout(watchdog);
     await Promise.all([vm, ...restored].map((v) => v.stop()));
     closeSync(fd);
   }
