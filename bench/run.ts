@@ -1,6 +1,6 @@
 // `npm run bench` (node dist/bench/run.js [NAME...]): runs the named benches (all by default) in order, each
 // against its baseline measured in the same run, then prints a summary of the ratios and their goals.
-// BOTHY_BENCH_QUICK=1 runs each with fewer repetitions and counts (~1 min in all; noisy figures).
+// BOTHY_BENCH_QUICK=1 runs each with fewer repetitions and counts (~1.5 min in all; noisy figures).
 
 import { availableParallelism, loadavg } from 'node:os';
 import type { BenchResult } from './support/bench-result.js';
@@ -13,6 +13,7 @@ import { exitCostBench, EXIT_COST_DEFAULTS, EXIT_COST_QUICK } from './exit-cost.
 import { startupBench, STARTUP_DEFAULTS, STARTUP_QUICK } from './startup.js';
 import { idleRssBench, IDLE_RSS_DEFAULTS, IDLE_RSS_QUICK } from './idle-rss.js';
 import { restoreLatencyBench, RESTORE_LATENCY_DEFAULTS, RESTORE_LATENCY_QUICK } from './restore-latency.js';
+import { cloneBench, CLONE_DEFAULTS, CLONE_QUICK } from './clone.js';
 
 const quick = process.env['BOTHY_BENCH_QUICK'] === '1';
 
@@ -20,7 +21,8 @@ const BENCHES: Record<string, { readonly about: string; readonly run: () => Prom
   'exit-cost': { about: 'port-I/O exit rate vs a C KVM host (~80 s)', run: () => exitCostBench(quick ? EXIT_COST_QUICK : EXIT_COST_DEFAULTS) },
   'startup': { about: 'spawn → first byte → exit vs QEMU microvm (~30 s)', run: () => startupBench(quick ? STARTUP_QUICK : STARTUP_DEFAULTS) },
   'idle-rss': { about: 'RSS and CPU of an idle 256 MiB guest vs QEMU microvm (~40 s)', run: () => idleRssBench(quick ? IDLE_RSS_QUICK : IDLE_RSS_DEFAULTS) },
-  'restore-latency': { about: 'snapshot restore → guest runs, warm and cold, 256 MiB and 2 GiB, vs QEMU -incoming (~50 s)', run: () => restoreLatencyBench(quick ? RESTORE_LATENCY_QUICK : RESTORE_LATENCY_DEFAULTS) },
+  'restore-latency': { about: 'snapshot restore → guest runs, warm and cold, 256 MiB and 2 GiB, vs QEMU -incoming (~25 s)', run: () => restoreLatencyBench(quick ? RESTORE_LATENCY_QUICK : RESTORE_LATENCY_DEFAULTS) },
+  'clone': { about: '32 clones of a 256 MiB snapshot in one process: time to all first exits, RSS per clone (~25 s)', run: () => cloneBench(quick ? CLONE_QUICK : CLONE_DEFAULTS) },
 };
 
 /** Other work on the machine skews every figure here (the host has few CPUs): say how busy it is. */

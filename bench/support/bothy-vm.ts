@@ -4,24 +4,36 @@
 
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { BenchError, tail } from './bench-error.js';
 
 export interface BothyModules {
   readonly Vm: typeof import('../../src/vm/vm.js').Vm;
   readonly WorkerPool: typeof import('../../src/vm/worker-pool.js').WorkerPool;
+  readonly VmShellPool: typeof import('../../src/vm/vm-shell-pool.js').VmShellPool;
+  readonly readSnapshot: typeof import('../../src/snapshot/snapshot-files.js').readSnapshot;
+  readonly VCPU_WORKER_URL: URL;
   readonly randomUuidV4: typeof import('../../src/devices/vmgenid/uuid.js').randomUuidV4;
   readonly describeExit: typeof import('../../src/vm/exit-reason.js').describeExit;
   readonly MEMORY_FILE: string;
 }
 
 export type BothyVm = import('../../src/vm/vm.js').Vm;
+export type BothyWorkerPool = import('../../src/vm/worker-pool.js').WorkerPool;
+
+/**
+ * The guest both restore benches snapshot: idle once it prints `ready` (a whole line, or the snapshot may
+ * catch it mid-line and a restore print the rest first); after a restore it takes the generation-ID interrupt
+ * and prints `restored` at once, so its first exit and first console byte come right after it runs.
+ */
+export const VMGENID_GUEST = { name: 'vmgenid', cmdline: '', ready: /^vmgenid tick 1 [^\n]*\n/m, restored: 'vmgenid: interrupt 1 new id ' } as const;
 
 export async function loadBothy(): Promise<BothyModules> {
-  const [{ Vm }, { WorkerPool }, { randomUuidV4 }, { describeExit }, { MEMORY_FILE }] = await Promise.all([
+  const [{ Vm }, { WorkerPool, VCPU_WORKER_URL }, { randomUuidV4 }, { describeExit }, { MEMORY_FILE, readSnapshot }, { VmShellPool }] = await Promise.all([
     import('../../src/vm/vm.js'), import('../../src/vm/worker-pool.js'), import('../../src/devices/vmgenid/uuid.js'),
-    import('../../src/vm/exit-reason.js'), import('../../src/snapshot/snapshot-files.js'),
+    import('../../src/vm/exit-reason.js'), import('../../src/snapshot/snapshot-files.js'), import('../../src/vm/vm-shell-pool.js'),
   ]);
-  return { Vm, WorkerPool, randomUuidV4, describeExit, MEMORY_FILE };
+  return { Vm, WorkerPool, VmShellPool, readSnapshot, VCPU_WORKER_URL, randomUuidV4, describeExit, MEMORY_FILE };
 }
 
 export interface IdleSnapshotOptions {
@@ -93,4 +105,35 @@ export async function waitFirstExit(b: BothyModules, vm: BothyVm, timeoutMs: num
     // Timers, not setImmediate: a busy main thread would take a CPU from the vCPU being timed.
     await new Promise((r) => setTimeout(r, 1));
   }
+}
+
+/** Starts `n` vCPU workers and resolves once each has loaded (its first message), as WorkerPool warms them. */
+export async function startVcpuWorkers(b: BothyModules, n: number): Promise<Worker[]> {
+  return Promise.all(Array.from({ length: n }, () => new Promise<Worker>((resolve, reject) => {
+    const w = new Worker(b.VCPU_WORKER_URL);
+    w.once('message', () => {
+      w.unref();
+      resolve(w);
+    });
+    w.once('error', reject);
+  })));
+}
+
+/**
+ * A WorkerPool that hands out the workers it was given and never refills: WorkerPool.take() starts a
+ * replacement at once, so in a burst of N restores N new workers would start alongside them. Timing a clone
+ * burst with this one shows the restores alone; the real pool's figures show the refill's share.
+ */
+export function fixedPool(b: BothyModules, workers: Worker[]): BothyWorkerPool {
+  class FixedPool extends b.WorkerPool {
+    override take(): Worker {
+      return workers.shift() ?? new Worker(b.VCPU_WORKER_URL);
+    }
+
+    override async close(): Promise<void> {
+      await super.close();
+      await Promise.all(workers.splice(0).map((w) => w.terminate()));
+    }
+  }
+  return new FixedPool(0);
 }

@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.js';
 import { generationIdFrom } from './vm-options.js';
 import { serveApi } from './serve-api.js';
 import { randomUuidV4 } from '../devices/vmgenid/uuid.js';
+import { WorkerPool } from '../vm/worker-pool.js';
 
 export interface RestoreOptions {
   timeout?: string;
@@ -28,12 +29,17 @@ export async function cloneCommand(dir: string, o: Omit<RestoreOptions, 'vmgenid
   const n = Number(o.count);
   const timeoutS = parseTimeout(o.timeout);
   const vms: Vm[] = [];
+  // All vCPU workers start together up front; then each restore only builds its VM.
+  const pool = new WorkerPool(n);
   try {
+    await pool.ready();
     // Every clone gets its own new generation ID, so no two copies of the guest look alike.
-    for (let i = 0; i < n; i++) vms.push(await Vm.restore(dir, { consoleFd: 1, consolePrefix: `[clone ${i}] ` }, randomUuidV4()));
+    for (let i = 0; i < n; i++) vms.push(await Vm.restore(dir, { consoleFd: 1, consolePrefix: `[clone ${i}] `, pool }, randomUuidV4()));
   } catch (e) {
     await Promise.all(vms.map((vm) => vm.stop('user')));
     throw e;
+  } finally {
+    await pool.close();
   }
   return supervise(vms, {
     ...(timeoutS !== undefined ? { timeoutS } : {}),

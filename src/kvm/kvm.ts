@@ -1,12 +1,14 @@
 // The /dev/kvm system handle: API version, capabilities, CPUID and MSR lists, VM creation.
 
 import { existsSync } from 'node:fs';
-import { libc, O_RDWR, O_CLOEXEC } from './libc.js';
+import { libc, errno, O_RDWR, O_CLOEXEC } from './libc.js';
 import { check } from './syscall.js';
 import { KvmError } from './kvm-error.js';
 import * as I from './abi/ioctls.js';
 import { kvm_cpuid2_header, kvm_cpuid_entry2, kvm_msr_list_header } from './abi/structs.js';
 import { VmFd } from './vm-fd.js';
+
+const EINTR = 4;
 
 export interface CpuidEntry {
   function: number;
@@ -85,9 +87,13 @@ export class Kvm {
     return Array.from({ length: n }, (_, i) => dv.getUint32(4 + i * 4, true));
   }
 
+  /** Retries EINTR: creating a VM takes long enough for a signal (a profiler's timer, a kick) to land. */
   createVm(): VmFd {
-    const fd = this.ioctl('KVM_CREATE_VM', I.KVM_CREATE_VM, 0);
-    return new VmFd(fd);
+    for (;;) {
+      const fd = libc.ioctl(this.fd, I.KVM_CREATE_VM, 0);
+      if (fd >= 0) return new VmFd(fd);
+      if (errno() !== EINTR) check('KVM_CREATE_VM', fd);
+    }
   }
 
   close(): void {

@@ -2,8 +2,54 @@
 // memfd, thread ids and signals). Every struct is laid out in TypeScript; this file passes bytes.
 
 import koffi from 'koffi';
+import { getEnvironmentData, setEnvironmentData, isMainThread } from 'node:worker_threads';
 
-const lib = koffi.load('libc.so.6');
+/**
+ * koffi's library loading and function declarations are not safe to run in two threads at once
+ * (koffi issue #190: random aborts when the main thread and workers load the same library; seen here as
+ * SIGABRT in a pool worker's declarations during a burst of restores). Every thread declares under one
+ * process-wide lock; the main thread creates it before any worker exists.
+ */
+const INIT_LOCK_KEY = 'bothy.koffi-init-lock';
+function initLock(): Int32Array | undefined {
+  let sab = getEnvironmentData(INIT_LOCK_KEY) as SharedArrayBuffer | undefined;
+  if (sab === undefined && isMainThread) {
+    sab = new SharedArrayBuffer(4);
+    setEnvironmentData(INIT_LOCK_KEY, sab);
+  }
+  // A worker started before the main thread loaded this module has no lock to share: it declares alone.
+  return sab && new Int32Array(sab);
+}
+function declareUnderLock<T>(declare: () => T): T {
+  const lock = initLock();
+  if (!lock) return declare();
+  while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1, 10);
+  try {
+    return declare();
+  } finally {
+    Atomics.store(lock, 0, 0);
+    Atomics.notify(lock, 0);
+  }
+}
+
+const c = declareUnderLock(() => {
+  const lib = koffi.load('libc.so.6');
+  return {
+      open: lib.func('int open(const char *path, int flags)'),
+      close: lib.func('int close(int fd)'),
+      ioctlPtr: lib.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
+      ioctlInt: lib.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
+      mmap: lib.func('mmap', 'uint64_t', ['void *', 'size_t', 'int', 'int', 'int', 'int64_t']),
+      mmapAt: lib.func('mmap', 'uint64_t', ['uint64_t', 'size_t', 'int', 'int', 'int', 'int64_t']),
+      munmap: lib.func('munmap', 'int', ['uint64_t', 'size_t']),
+      memfdCreate: lib.func('int memfd_create(const char *name, unsigned int flags)'),
+      ftruncate: lib.func('int ftruncate(int fd, int64_t length)'),
+      gettid: lib.func('int gettid(void)'),
+      getpid: lib.func('int getpid(void)'),
+      tgkill: lib.func('int tgkill(int tgid, int tid, int sig)'),
+      strerror: lib.func('const char *strerror(int errnum)'),
+  };
+});
 
 export const O_RDONLY = 0;
 export const O_RDWR = 0o2;
@@ -18,21 +64,6 @@ export const MAP_NORESERVE = 0x4000;
 export const MFD_CLOEXEC = 1;
 export const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
 
-const c = {
-  open: lib.func('int open(const char *path, int flags)'),
-  close: lib.func('int close(int fd)'),
-  ioctlPtr: lib.func('ioctl', 'int', ['int', 'unsigned long', 'void *']),
-  ioctlInt: lib.func('ioctl', 'int', ['int', 'unsigned long', 'unsigned long']),
-  mmap: lib.func('mmap', 'uint64_t', ['void *', 'size_t', 'int', 'int', 'int', 'int64_t']),
-  mmapAt: lib.func('mmap', 'uint64_t', ['uint64_t', 'size_t', 'int', 'int', 'int', 'int64_t']),
-  munmap: lib.func('munmap', 'int', ['uint64_t', 'size_t']),
-  memfdCreate: lib.func('int memfd_create(const char *name, unsigned int flags)'),
-  ftruncate: lib.func('int ftruncate(int fd, int64_t length)'),
-  gettid: lib.func('int gettid(void)'),
-  getpid: lib.func('int getpid(void)'),
-  tgkill: lib.func('int tgkill(int tgid, int tid, int sig)'),
-  strerror: lib.func('const char *strerror(int errnum)'),
-};
 
 export function errno(): number {
   return koffi.errno();
