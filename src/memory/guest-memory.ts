@@ -141,12 +141,6 @@ export class GuestMemory {
     if (this.fd >= 0) libc.close(this.fd);
   }
 
-  /** Unmaps this thread's view, leaving the memory file open for other views. */
-  unmap(): void {
-    const first = this.regions[0];
-    if (first) libc.munmap(first.hostAddr - BigInt(first.fileOffset), this.size);
-  }
-
   describe(): string {
     return this.regions.map((r) => `'${r.name}' ${hex(r.gpa)}–${hex(r.gpa + r.size - 1)}`).join(', ');
   }
