@@ -9,6 +9,7 @@ import { generationIdFrom } from './vm-options.js';
 import { serveApi } from './serve-api.js';
 import { randomUuidV4 } from '../devices/vmgenid/uuid.js';
 import { WorkerPool } from '../vm/worker-pool.js';
+import { earlyWorkers } from '../vm/early-workers.js';
 
 export interface RestoreOptions {
   timeout?: string;
@@ -19,7 +20,8 @@ export interface RestoreOptions {
 
 export async function restoreCommand(dir: string, o: RestoreOptions): Promise<number> {
   const timeoutS = parseTimeout(o.timeout);
-  const vm = await Vm.restore(dir, { consoleFd: 1, consolePrefix: '' }, generationIdFrom(o.vmgenid));
+  const pool = earlyWorkers.pool;
+  const vm = await Vm.restore(dir, { consoleFd: 1, consolePrefix: '', ...(pool ? { pool } : {}) }, generationIdFrom(o.vmgenid));
   await serveApi(vm, o.apiSock);
   return supervise([vm], { ...(timeoutS !== undefined ? { timeoutS } : {}), quiet: o.quiet === true, input: true });
 }

@@ -5,6 +5,7 @@ import { DEFAULT_CMDLINE } from '../arch/x86_64/cmdline.js';
 import { vmConfigFrom, type VmOptions } from './vm-options.js';
 import { supervise, parseTimeout } from './supervise.js';
 import { serveApi } from './serve-api.js';
+import { earlyWorkers } from '../vm/early-workers.js';
 
 export interface RunOptions extends VmOptions {
   timeout?: string;
@@ -15,7 +16,8 @@ export interface RunOptions extends VmOptions {
 export async function runCommand(o: RunOptions): Promise<number> {
   const cfg = vmConfigFrom(o, 1, DEFAULT_CMDLINE);
   const timeoutS = parseTimeout(o.timeout);
-  const vm = Vm.start(cfg);
+  const pool = earlyWorkers.pool;
+  const vm = Vm.start(cfg, pool ? { pool } : {});
   await serveApi(vm, o.apiSock);
   return supervise([vm], { ...(timeoutS !== undefined ? { timeoutS } : {}), quiet: o.quiet === true, input: true });
 }

@@ -2,37 +2,9 @@
 // memfd, thread ids and signals). Every struct is laid out in TypeScript; this file passes bytes.
 
 import koffi from 'koffi';
-import { getEnvironmentData, setEnvironmentData, isMainThread } from 'node:worker_threads';
+import { underFfiInitLock } from './ffi-init-lock.js';
 
-/**
- * koffi's library loading and function declarations are not safe to run in two threads at once
- * (koffi issue #190: random aborts when the main thread and workers load the same library; seen here as
- * SIGABRT in a pool worker's declarations during a burst of restores). Every thread declares under one
- * process-wide lock; the main thread creates it before any worker exists.
- */
-const INIT_LOCK_KEY = 'bothy.koffi-init-lock';
-function initLock(): Int32Array | undefined {
-  let sab = getEnvironmentData(INIT_LOCK_KEY) as SharedArrayBuffer | undefined;
-  if (sab === undefined && isMainThread) {
-    sab = new SharedArrayBuffer(4);
-    setEnvironmentData(INIT_LOCK_KEY, sab);
-  }
-  // A worker started before the main thread loaded this module has no lock to share: it declares alone.
-  return sab && new Int32Array(sab);
-}
-function declareUnderLock<T>(declare: () => T): T {
-  const lock = initLock();
-  if (!lock) return declare();
-  while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1, 10);
-  try {
-    return declare();
-  } finally {
-    Atomics.store(lock, 0, 0);
-    Atomics.notify(lock, 0);
-  }
-}
-
-const c = declareUnderLock(() => {
+const c = underFfiInitLock(() => {
   const lib = koffi.load('libc.so.6');
   return {
       open: lib.func('int open(const char *path, int flags)'),

@@ -109,9 +109,9 @@ export class Vm {
     });
   }
 
-  /** Builds the VM and starts every vCPU. */
-  static start(cfg: VmConfig): Vm {
-    return new Vm(buildVm(cfg), cfg);
+  /** Builds the VM and starts every vCPU (taking workers from `host.pool` when given). */
+  static start(cfg: VmConfig, host: Pick<ConsoleConfig, 'pool'> = {}): Vm {
+    return new Vm(buildVm(cfg), { ...cfg, ...host });
   }
 
   /**

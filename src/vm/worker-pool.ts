@@ -9,53 +9,68 @@ export const VCPU_WORKER_URL = new URL('./vcpu-worker.js', import.meta.url);
 export const WORKER_READY = 'ready';
 const REFILL_DELAY_MS = 50;
 
+interface Spare {
+  readonly worker: Worker;
+  /** Resolves once the worker has loaded (said it is ready) or died. */
+  readonly loaded: Promise<void>;
+  isLoaded: boolean;
+}
+
 export class WorkerPool {
   readonly #size: number;
-  #warm: Worker[] = [];
-  /** Workers still loading; each resolves when it has said it is ready. */
-  #starting = new Set<Promise<Worker>>();
+  readonly #refills: boolean;
+  /** Untaken workers, loading or loaded, oldest first. */
+  #spares: Spare[] = [];
   #closed = false;
   #refill: NodeJS.Timeout | undefined;
 
-  constructor(size: number) {
+  /** `refill: false` hands out the first `size` workers and starts no more. */
+  constructor(size: number, opts: { refill?: boolean } = {}) {
     this.#size = size;
+    this.#refills = opts.refill ?? true;
     this.#fill();
   }
 
-  /** Resolves once `n` workers are warm (for benchmarks and daemons that want a ready pool). */
+  /** Resolves once `n` spares have loaded (for benchmarks and daemons that want a ready pool). */
   async ready(n = this.#size): Promise<void> {
-    while (this.#warm.length < Math.min(n, this.#size)) await new Promise((r) => setTimeout(r, 5));
+    while (this.#spares.filter((s) => s.isLoaded).length < Math.min(n, this.#size)) await new Promise((r) => setTimeout(r, 5));
   }
 
   /**
-   * A warm worker if there is one, else a new one (which queues its init until it has loaded). The pool
-   * refills once takes pause for REFILL_DELAY_MS: starting replacements during a burst of restores would
-   * compete with the restores for the CPUs (measured: 32 clones took 3.2 s instead of 0.8 s).
+   * A loaded spare if there is one, else one still loading (its init waits in its queue), else a new
+   * worker. The pool refills once takes pause for REFILL_DELAY_MS: starting replacements during a burst of
+   * restores would compete with the restores for the CPUs (measured: 32 clones took 3.2 s instead of 0.8 s).
    */
   take(): Worker {
-    const w = this.#warm.shift() ?? new Worker(VCPU_WORKER_URL);
-    if (this.#refill) clearTimeout(this.#refill);
-    this.#refill = setTimeout(() => {
-      this.#refill = undefined;
-      this.#fill();
-    }, REFILL_DELAY_MS);
-    this.#refill.unref();
+    const i = this.#spares.findIndex((s) => s.isLoaded);
+    const spare = i >= 0 ? this.#spares.splice(i, 1)[0] : this.#spares.shift();
+    const w = spare?.worker ?? new Worker(VCPU_WORKER_URL);
+    if (this.#refills) {
+      if (this.#refill) clearTimeout(this.#refill);
+      this.#refill = setTimeout(() => {
+        this.#refill = undefined;
+        this.#fill();
+      }, REFILL_DELAY_MS);
+      this.#refill.unref();
+    }
     return w;
   }
 
   #fill(): void {
-    while (!this.#closed && this.#warm.length + this.#starting.size < this.#size) {
-      const w = new Worker(VCPU_WORKER_URL);
-      w.unref();
-      const loaded = new Promise<Worker>((resolve) => {
-        w.once('message', () => resolve(w));
-        w.once('exit', () => resolve(w));
-      });
-      this.#starting.add(loaded);
-      void loaded.then(() => {
-        this.#starting.delete(loaded);
-        if (!this.#closed) this.#warm.push(w);
-      });
+    while (!this.#closed && this.#spares.length < this.#size) {
+      const worker = new Worker(VCPU_WORKER_URL);
+      worker.unref();
+      const spare: Spare = {
+        worker,
+        isLoaded: false,
+        loaded: new Promise<void>((resolve) => {
+          worker.once('message', () => resolve());
+          worker.once('exit', () => resolve());
+        }).then(() => {
+          spare.isLoaded = true;
+        }),
+      };
+      this.#spares.push(spare);
     }
   }
 
@@ -67,7 +82,8 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#refill) clearTimeout(this.#refill);
-    const loading = await Promise.all([...this.#starting]);
-    await Promise.all([...this.#warm.splice(0), ...loading].map((w) => w.terminate()));
+    const spares = this.#spares.splice(0);
+    await Promise.all(spares.map((s) => s.loaded));
+    await Promise.all(spares.map((s) => s.worker.terminate()));
   }
 }

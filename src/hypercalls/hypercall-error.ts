@@ -1,0 +1,10 @@
+// Host-side misuse of the hypercall dispatcher (bad registrations). Guest input never raises these:
+// the dispatcher answers the guest with SMCCC NOT_SUPPORTED instead.
+
+import { CodedError } from '../binary/coded-error.js';
+
+export type HypercallErrorCode = 'DUPLICATE_FUNCTION_ID' | 'INVALID_FUNCTION_ID';
+
+export class HypercallError extends CodedError<HypercallErrorCode> {
+  override readonly name = 'HypercallError';
+}
