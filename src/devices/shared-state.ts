@@ -70,6 +70,24 @@ export class SharedState<F extends Fields> {
     }
   }
 
+  /** The struct's bytes, copied under the lock: what a snapshot stores. */
+  savedBytes(): Uint8Array {
+    return this.locked(() => this.bytes.slice());
+  }
+
+  /**
+   * A new shared block holding bytes a snapshot saved. Refuses another state version or size, naming
+   * `what`, so a snapshot from another bothy is never half-loaded.
+   */
+  static fromSaved<F extends Fields>(layout: Struct<F>, currentVersion: number, saved: { readonly version: number; readonly state: Uint8Array }, what: string): SharedState<F> {
+    if (saved.version !== currentVersion || saved.state.length !== layout.size) {
+      throw new RangeError(`${what} state is version ${saved.version}, ${saved.state.length} bytes; this bothy has version ${currentVersion}, ${layout.size} bytes`);
+    }
+    const s = new SharedState(layout);
+    s.bytes.set(saved.state);
+    return s;
+  }
+
   snapshot(): Values<F> {
     return this.locked(() => this.layout.decode(this.bytes));
   }

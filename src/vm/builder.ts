@@ -26,7 +26,7 @@ import { cpuidTemplate } from '../arch/x86_64/cpuid.js';
 import { bootMsrs } from '../arch/x86_64/msrs.js';
 import type { BootEntry } from '../arch/x86_64/regs.js';
 import { type VmConfig, VmConfigError, checkLimits } from './vm-config.js';
-import { type DeviceSpec, newDeviceState, restoreDeviceState, isDeviceKind } from './device-table.js';
+import { type DeviceSpec, newDeviceState, deviceFromRecord } from './device-table.js';
 import { buildFirmware } from './firmware.js';
 import type { MachineDescription } from '../snapshot/machine-state.js';
 import type { LoadedSnapshot } from '../snapshot/snapshot-files.js';
@@ -175,21 +175,13 @@ export function restoreVm(snap: LoadedSnapshot, shell?: VmShell): BuiltVm {
   if (shell && shell.key !== shapeKey(machine)) throw new Error(`VM shell ${shell.key} does not fit snapshot ${shapeKey(machine)}`);
   const t = shell?.teardown ?? new Teardown();
   try {
-    const devices = snap.state.devices.map((d): DeviceSpec => {
-      if (!isDeviceKind(d.kind)) throw new SnapshotError('incompatible', `${snap.dir}: device '${d.name}' is of kind '${d.kind}', which this bothy does not have`);
-      let state: SharedArrayBuffer;
-      try {
-        state = restoreDeviceState(d.kind, d.version, d.state, d.name);
-      } catch (e) {
-        throw new SnapshotError('incompatible', `${snap.dir}: ${(e as Error).message}`);
-      }
-      return { kind: d.kind, name: d.name, bus: d.bus, base: d.base, length: d.length, ...(d.gsi !== undefined ? { gsi: d.gsi } : {}), state };
-    });
+    let devices: DeviceSpec[];
     let vmgenid: SharedArrayBuffer;
     try {
-      vmgenid = restoreVmGenIdState(snap.state.vmgenid);
+      devices = snap.state.devices.map(deviceFromRecord);
+      vmgenid = SharedState.fromSaved(VmGenIdState, VMGENID_VERSION, snap.state.vmgenid, 'vmgenid').buffer as SharedArrayBuffer;
     } catch (e) {
-      throw new SnapshotError('incompatible', `${snap.dir}: vmgenid: ${(e as Error).message}`);
+      throw new SnapshotError('incompatible', `${snap.dir}: ${(e as Error).message}`);
     }
     const m = shell
       ? { ...shell.machine, memory: shell.machine.memory.overlayPrivateFile(snap.memoryPath) }
@@ -274,13 +266,4 @@ function deviceSpecs(): DeviceSpec[] {
     pio('test-exit', 'test-exit', PORTS.TEST_EXIT, PORTS.TEST_EXIT_LEN),
     pio('post', 'post', PORTS.POST, 1),
   ];
-}
-
-function restoreVmGenIdState(saved: { version: number; state: Uint8Array }): SharedArrayBuffer {
-  if (saved.version !== VMGENID_VERSION || saved.state.length !== VmGenIdState.size) {
-    throw new RangeError(`state is version ${saved.version}, ${saved.state.length} bytes; this bothy has version ${VMGENID_VERSION}, ${VmGenIdState.size} bytes`);
-  }
-  const s = new SharedState(VmGenIdState);
-  s.bytes.set(saved.state);
-  return s.buffer as SharedArrayBuffer;
 }

@@ -11,6 +11,7 @@ import { AcpiPm, AcpiPmState, STATE_VERSION as ACPI_PM_VERSION } from '../device
 import { TestExit, TestExitState, STATE_VERSION as TEST_EXIT_VERSION } from '../devices/test-exit/test-exit.js';
 import { Post, PostState, STATE_VERSION as POST_VERSION } from '../devices/post/post.js';
 import { Bus } from '../devices/bus.js';
+import type { DeviceRecord } from '../snapshot/machine-state.js';
 
 interface Kind<F extends Fields, D extends BusDevice> {
   readonly layout: Struct<F>;
@@ -47,25 +48,21 @@ export function newDeviceState(k: DeviceKind): SharedArrayBuffer {
   return new SharedState(DEVICE_KINDS[k].layout as Struct<Fields>).buffer as SharedArrayBuffer;
 }
 
-/** A device's state struct bytes (taken under its lock), for a snapshot. */
-export function saveDeviceState(spec: DeviceSpec): { version: number; bytes: Uint8Array } {
-  const s = new SharedState(DEVICE_KINDS[spec.kind].layout as Struct<Fields>, spec.state);
-  return { version: DEVICE_KINDS[spec.kind].version, bytes: s.locked(() => s.bytes.slice()) };
+/** A device as a snapshot records it: where it sits, and its state struct (taken under its lock). */
+export function deviceRecord(spec: DeviceSpec): DeviceRecord {
+  const { state, ...placement } = spec;
+  const kind = DEVICE_KINDS[spec.kind];
+  return { ...placement, version: kind.version, state: new SharedState(kind.layout as Struct<Fields>, state).savedBytes() };
 }
 
-/** A fresh shared state block holding saved bytes; refuses another version or size. */
-export function restoreDeviceState(k: DeviceKind, version: number, bytes: Uint8Array, name: string): SharedArrayBuffer {
+/** The device a snapshot recorded, with a fresh shared state block; refuses an unknown kind or another state version. */
+export function deviceFromRecord(d: DeviceRecord): DeviceSpec {
+  if (!Object.hasOwn(DEVICE_KINDS, d.kind)) throw new RangeError(`device '${d.name}' is of kind '${d.kind}', which this bothy does not have`);
+  const { version, state, ...placement } = d;
+  const k = d.kind as DeviceKind;
   const kind = DEVICE_KINDS[k];
-  if (version !== kind.version || bytes.length !== kind.layout.size) {
-    throw new RangeError(`device '${name}' (${k}) state is version ${version}, ${bytes.length} bytes; this bothy has version ${kind.version}, ${kind.layout.size} bytes`);
-  }
-  const buf = newDeviceState(k);
-  new SharedState(kind.layout as Struct<Fields>, buf).bytes.set(bytes);
-  return buf;
-}
-
-export function isDeviceKind(k: string): k is DeviceKind {
-  return Object.hasOwn(DEVICE_KINDS, k);
+  const restored = SharedState.fromSaved(kind.layout as Struct<Fields>, kind.version, { version, state }, `device '${d.name}' (${k})`);
+  return { ...placement, kind: k, state: restored.buffer as SharedArrayBuffer };
 }
 
 export interface DeviceInstance {

@@ -4,22 +4,25 @@
 import { Worker } from 'node:worker_threads';
 import { VCPU_WORKER_URL, WORKER_READY, type WorkerPool } from './worker-pool.js';
 import type { VmShellPool } from './vm-shell-pool.js';
-import { mapKvmRun } from '../kvm/vcpu-fd.js';
+import { VcpuFd, mapKvmRun } from '../kvm/vcpu-fd.js';
 import { libc } from '../kvm/libc.js';
 import { Control, RUN_STATE } from './control.js';
 import { installKickHandler, kickVcpu } from './kick.js';
 import { buildVm, restoreVm, type BuiltVm } from './builder.js';
 import type { VmConfig } from './vm-config.js';
-import { VcpuFd } from '../kvm/vcpu-fd.js';
 import { saveVcpuState } from '../snapshot/vcpu-state.js';
 import { saveVmState } from '../snapshot/vm-state.js';
 import type { MachineState } from '../snapshot/machine-state.js';
 import { writeSnapshot, readSnapshot, type Progress } from '../snapshot/snapshot-files.js';
-import { saveDeviceState } from './device-table.js';
 import type { VmExitReason } from './exit-reason.js';
 import type { VmStatus } from './actions.js';
 import type { VcpuWorkerInit, WorkerMessage } from './vcpu-worker-protocol.js';
-import { buildBuses, type DeviceInstance } from './device-table.js';
+import { buildBuses, deviceRecord, type DeviceInstance } from './device-table.js';
+import { KvmIrqLine } from './kvm-irq-line.js';
+import { Serial8250 } from '../devices/serial/serial-8250.js';
+import { VmGenId, VmGenIdState, STATE_VERSION as VMGENID_VERSION } from '../devices/vmgenid/vmgenid.js';
+import { randomUuidV4 } from '../devices/vmgenid/uuid.js';
+import { SharedState } from '../devices/shared-state.js';
 
 /** Where a VM's console goes. */
 export interface ConsoleConfig {
@@ -30,11 +33,6 @@ export interface ConsoleConfig {
   /** Restore into a pre-built VM shell from here when one fits. */
   readonly shells?: VmShellPool;
 }
-import { KvmIrqLine } from './kvm-irq-line.js';
-import { Serial8250 } from '../devices/serial/serial-8250.js';
-import { VmGenId, VmGenIdState, STATE_VERSION as VMGENID_VERSION } from '../devices/vmgenid/vmgenid.js';
-import { randomUuidV4 } from '../devices/vmgenid/uuid.js';
-import { SharedState } from '../devices/shared-state.js';
 
 /** How often an unacknowledged stop or pause is re-kicked (a kick can land just before KVM_RUN). */
 const REKICK_MS = 20;
@@ -146,11 +144,8 @@ export class Vm {
       machine: b.machine,
       vm: saveVmState(b.vm),
       vcpus: b.vcpuFds.map((fd, id) => saveVcpuState(new VcpuFd(fd, id), msrIndices)),
-      devices: b.devices.map((spec) => {
-        const { version, bytes } = saveDeviceState(spec);
-        return { kind: spec.kind, name: spec.name, bus: spec.bus, base: spec.base, length: spec.length, ...(spec.gsi !== undefined ? { gsi: spec.gsi } : {}), version, state: bytes };
-      }),
-      vmgenid: { version: VMGENID_VERSION, state: this.#vmgenid.state.locked(() => this.#vmgenid.state.bytes.slice()) },
+      devices: b.devices.map(deviceRecord),
+      vmgenid: { version: VMGENID_VERSION, state: this.#vmgenid.state.savedBytes() },
     };
   }
 
@@ -159,7 +154,7 @@ export class Vm {
     return { state: this.state, vcpus: m.vcpus, memSize: m.memSize, kernel: m.kernelName, cmdline: m.cmdline };
   }
 
-  /** The VM Generation ID as the user gave it, when the VM has the device. */
+  /** The VM Generation ID as a UUID string (every VM has the device; undefined is kept for the Action contract). */
   vmgenid(): string | undefined {
     return this.#vmgenid.uuidString();
   }
