@@ -18,7 +18,7 @@ import { VmConfigError } from '../vm/vm-config.js';
 
 function exitCodeForError(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;
-  if (e instanceof KvmError && e.op.startsWith('open ')) return EXIT.KVM_UNAVAILABLE;
+  if (e instanceof KvmError && e.op.startsWith('open ')) return EXIT.UNAVAILABLE;
   if (e instanceof LoaderError) return EXIT.BAD_INPUT;
   if (e instanceof SnapshotError) return e.code === 'missing' ? EXIT.NO_INPUT : EXIT.BAD_INPUT;
   if (e instanceof ApiServerError) return EXIT.USAGE;
@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
         'Exit code: 0 when the guest powers off or resets, the guest\'s own code when it reports one on\n' +
         `the test port, ${EXIT.VM_CRASHED} when the VM crashes, ${EXIT.TIMEOUT} on --timeout, ${EXIT.SIGNAL} on Ctrl-C, ` +
         `${EXIT.USAGE} for bad options, ${EXIT.BAD_INPUT} for a malformed kernel, ${EXIT.NO_INPUT} for a missing file, ` +
-        `${EXIT.KVM_UNAVAILABLE} when /dev/kvm is unusable.`),
+        `${EXIT.UNAVAILABLE} when /dev/kvm is unusable.`),
   );
   addApiSockOption(addSuperviseOptions(program.commands.at(-1)!))
     .action(async (o: RunOptions) => {

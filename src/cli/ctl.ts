@@ -15,7 +15,7 @@ export interface CtlOptions {
 }
 
 /** sysexits EX_UNAVAILABLE: the service (here a bothy's API) is not there. */
-const EXIT_NOT_LISTENING = EXIT.KVM_UNAVAILABLE;
+const EXIT_NOT_LISTENING = EXIT.UNAVAILABLE;
 
 interface Answer {
   readonly status: number;

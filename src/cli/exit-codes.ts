@@ -13,8 +13,8 @@ export const EXIT = {
   BAD_INPUT: 65,
   /** A file the user named does not exist or can't be read. */
   NO_INPUT: 66,
-  /** /dev/kvm is missing or unusable. */
-  KVM_UNAVAILABLE: 69,
+  /** Something bothy needs is not there: /dev/kvm is missing or unusable, or no bothy listens on the API socket. */
+  UNAVAILABLE: 69,
   /** The --timeout watchdog stopped the VM. */
   TIMEOUT: 124,
   /** Stopped by Ctrl-C / SIGTERM. */
