@@ -111,9 +111,14 @@ test('Ctrl-C (SIGINT) stops a running VM cleanly', async (t) => {
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  let sent = false;
   child.stdout.on('data', (d: Buffer) => {
     out += d;
-    if (out.includes('bothy demo guest')) child.kill('SIGINT');
+    // One Ctrl-C: a second one landing after bothy has finished stopping would kill it outright.
+    if (!sent && out.includes('bothy demo guest')) {
+      sent = true;
+      child.kill('SIGINT');
+    }
   });
   const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
   clearTimeout(killer);
