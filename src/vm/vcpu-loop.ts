@@ -59,11 +59,15 @@ class PortIo {
       this.#views.length = 0;
     }
     const d = (this.#views[size] ??= this.#run.subarray(off, off + size));
-    const port = dv.getUint16(IO_PORT, true);
-    if (dv.getUint8(IO_DIRECTION) === KVM_EXIT_IO_OUT) this.#pio.write(port, d);
-    else if (!this.#pio.read(port, d)) d.fill(0xff);
+    portAccess(this.#pio, dv.getUint16(IO_PORT, true), dv.getUint8(IO_DIRECTION) === KVM_EXIT_IO_OUT, d);
     return true;
   }
+}
+
+/** One port access. Unclaimed ports read as all-ones and swallow writes, as on a PC: Linux probes many of them. */
+function portAccess(pio: Bus, port: number, out: boolean, data: Uint8Array): void {
+  if (out) pio.write(port, data);
+  else if (!pio.read(port, data)) data.fill(0xff);
 }
 
 /** Runs until the VM stops. Returns normally; every failure becomes an exit reason. */
@@ -120,12 +124,7 @@ function handleExit(ctx: VcpuLoopContext, e: VcpuExit): VmExitReason | undefined
   const id = ctx.vcpu.id;
   switch (e.kind) {
     case 'io': {
-      // Unclaimed ports read as all-ones and swallow writes, as on a PC: Linux probes many of them.
-      for (let i = 0; i < e.count; i++) {
-        const d = e.data.subarray(i * e.size, (i + 1) * e.size);
-        if (e.out) ctx.pio.write(e.port, d);
-        else if (!ctx.pio.read(e.port, d)) d.fill(0xff);
-      }
+      for (let i = 0; i < e.count; i++) portAccess(ctx.pio, e.port, e.out, e.data.subarray(i * e.size, (i + 1) * e.size));
       return undefined;
     }
     case 'mmio': {
