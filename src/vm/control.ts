@@ -1,12 +1,17 @@
 // The control block shared by the main thread and every vCPU worker: the requested run state and
-// counters the workers bump when they acknowledge it. Plain Int32 words, driven with Atomics.
+// how many vCPUs are parked outside KVM_RUN right now. Plain Int32 words, driven with Atomics.
 
 export const RUN_STATE = { RUNNING: 0, PAUSED: 1, STOPPED: 2 } as const;
 export type RunState = (typeof RUN_STATE)[keyof typeof RUN_STATE];
 
 const STATE = 0;
 const EXIT_LATCH = 1;
-const PAUSED_ACKS = 2;
+/**
+ * vCPUs inside parkWhilePaused, counted on the way in and out. A count of parked vCPUs, not of
+ * acknowledgements per pause: a resume followed at once by a pause can find a vCPU that woke but has
+ * not yet seen RUNNING; it is still parked, and a per-pause ack reset would wait for it forever.
+ */
+const PARKED = 2;
 const WORDS = 4;
 /**
  * After the Int32 words, monotonic times (ns, process.hrtime.bigint(), the same clock in every thread),
@@ -57,7 +62,6 @@ export class Control {
   /** Sets the requested state and wakes workers parked in a pause. STOPPED is final. */
   request(state: RunState): void {
     if (this.state === RUN_STATE.STOPPED) return;
-    if (state === RUN_STATE.PAUSED) Atomics.store(this.#w, PAUSED_ACKS, 0);
     Atomics.store(this.#w, STATE, state);
     Atomics.notify(this.#w, STATE);
   }
@@ -67,16 +71,24 @@ export class Control {
     return Atomics.compareExchange(this.#w, EXIT_LATCH, 0, 1) === 0;
   }
 
-  /** Worker side: park while PAUSED; returns the state that ended the wait. */
+  /**
+   * Worker side: park while PAUSED; returns the state that ended the wait. The caller must read the
+   * state again before it re-enters KVM_RUN (settle does): the count drops before that read, so a
+   * pause that saw this vCPU parked is always seen by it.
+   */
   parkWhilePaused(): RunState {
-    Atomics.add(this.#w, PAUSED_ACKS, 1);
-    Atomics.notify(this.#w, PAUSED_ACKS);
-    // Bounded waits, re-checking the state: a lost wake-up can delay a resume, never wedge the vCPU.
-    while (this.state === RUN_STATE.PAUSED) Atomics.wait(this.#w, STATE, RUN_STATE.PAUSED, WAKE_CHECK_MS);
-    return this.state;
+    Atomics.add(this.#w, PARKED, 1);
+    try {
+      // Bounded waits, re-checking the state: a lost wake-up can delay a resume, never wedge the vCPU.
+      while (this.state === RUN_STATE.PAUSED) Atomics.wait(this.#w, STATE, RUN_STATE.PAUSED, WAKE_CHECK_MS);
+      return this.state;
+    } finally {
+      Atomics.sub(this.#w, PARKED, 1);
+    }
   }
 
-  get pausedAcks(): number {
-    return Atomics.load(this.#w, PAUSED_ACKS);
+  /** vCPUs parked outside KVM_RUN at this moment. */
+  get parked(): number {
+    return Atomics.load(this.#w, PARKED);
   }
 }

@@ -194,10 +194,10 @@ export class Vm {
     ctl.request(RUN_STATE.PAUSED);
     const paused = (): boolean => ctl.state === RUN_STATE.PAUSED;
     const deadline = Date.now() + PAUSE_TIMEOUT_MS;
-    while (paused() && ctl.pausedAcks < this.#vcpus.filter((v) => !v.done).length) {
+    while (paused() && ctl.parked < this.#vcpus.filter((v) => !v.done).length) {
       if (Date.now() > deadline) {
         this.resume();
-        throw new Error(`The VM did not pause: ${ctl.pausedAcks} of ${this.#vcpus.length} vCPUs answered within ${PAUSE_TIMEOUT_MS / 1000} s`);
+        throw new Error(`The VM did not pause: ${ctl.parked} of ${this.#vcpus.length} vCPUs parked within ${PAUSE_TIMEOUT_MS / 1000} s`);
       }
       this.#kickAll();
       await new Promise((r) => setTimeout(r, 1));

@@ -53,3 +53,28 @@ for (const vcpus of [1, 2]) {
     }
   });
 }
+
+// A resume followed at once by a pause (a snapshot right after a resume does exactly this) must not
+// lose a vCPU that woke from the first pause but had not yet seen RUNNING when the second began.
+test('back-to-back resume and pause never lose a vCPU (2 vCPUs, 300 cycles)', { timeout: 120_000 }, async (t) => {
+  const skip = guestSkipReason('demo');
+  if (skip) return t.skip(skip);
+  const fd = openSync(join(mkdtempSync(join(tmpdir(), 'bothy-ctl-')), 'console.txt'), 'w');
+  const vm = Vm.start({
+    memSize: 64 * 2 ** 20, vcpus: 2, kernel: readFileSync(guestElf('demo')), kernelName: 'demo',
+    cmdline: 'idle', boot: 'auto', consoleFd: fd, consolePrefix: '', vmgenid: randomUuidV4(),
+  });
+  const watchdog = setTimeout(() => void vm.stop('timeout'), 90_000);
+  try {
+    for (let i = 0; i < 300; i++) {
+      await vm.pause();
+      assert.equal(vm.state, 'paused', `cycle ${i}`);
+      vm.resume();
+    }
+    assert.equal(vm.state, 'running');
+  } finally {
+    await vm.stop('user');
+    clearTimeout(watchdog);
+    closeSync(fd);
+  }
+});
