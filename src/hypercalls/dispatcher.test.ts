@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HypercallDispatcher, NOT_SUPPORTED_RESULT, type HypercallService } from './dispatcher.js';
 import { FirmwareRegisters, KVM_REG_ARM_STD_BMAP } from './firmware-registers.js';
+import { FakePlatform } from './fake-platform.js';
 import { HypercallError } from './hypercall-error.js';
 import { SmcccArchService } from './smccc-arch.js';
 import { ARM_SMCCC_TRNG_VERSION, ARM_SMCCC_VERSION_FUNC_ID } from './smccc.js';
 
-const ctx = { vcpuId: 0 };
+const platform = new FakePlatform();
+const ctx = { vcpuId: 0, platform };
 const NS = 0xffff_ffff_ffff_ffffn;
 
 const echo: HypercallService = {
@@ -79,7 +81,7 @@ test('fuzz: 100k random function ids and args always get a 4×u64 SMCCC answer',
     const fid = i % 4 === 0 ? (hot[r32() % hot.length] ?? 0) : i % 97 === 0 ? [-1, 2 ** 32, 1.5, NaN][i % 4] ?? 0 : r32();
     const n = r32() % 7;
     const args = Array.from({ length: n }, () => (r32() % 5 === 0 ? -r64() : r64())) as unknown as Parameters<typeof d.dispatch>[1];
-    const r = d.dispatch(fid, args, { vcpuId: i % 8 });
+    const r = d.dispatch(fid, args, { vcpuId: i % 8, platform });
     assert.equal(r.length, 4);
     for (const v of r) assert.ok(typeof v === 'bigint' && v >= 0n && v <= NS, `fid ${fid}: ${String(v)}`);
   }

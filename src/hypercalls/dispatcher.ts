@@ -4,9 +4,11 @@
 import { HypercallError } from './hypercall-error.js';
 import type { ServiceGate } from './firmware-registers.js';
 import { SMCCC_RET_NOT_SUPPORTED, smcccRet } from './smccc.js';
+import type { HypercallPlatform } from './platform.js';
 
 export interface HypercallContext {
   readonly vcpuId: number;
+  readonly platform: HypercallPlatform;
 }
 
 /** x1..x6 as the transport read them; missing trailing arguments are zero. */

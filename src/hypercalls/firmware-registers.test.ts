@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
 import * as R from './firmware-registers.js';
 import { FwRegError } from './fw-reg-error.js';
 import * as S from './smccc.js';
@@ -212,4 +213,106 @@ test('checkRestorable refuses bits the configuration lacks, naming them', () => 
   // Checks do not depend on having run.
   full.markRan();
   full.checkRestorable(saved);
+});
+
+test('shared layout: size and offsets', () => {
+  assert.equal(R.FIRMWARE_REGISTERS_SHARED.size, 56);
+  assert.equal(R.FIRMWARE_REGISTERS_SHARED_BYTES, 56);
+  assert.equal(R.FIRMWARE_REGISTERS_SHARED.offsets.ran, 8);
+  assert.equal(R.FIRMWARE_REGISTERS_SHARED.offsets.psciVersion, 16);
+  assert.equal(R.FIRMWARE_REGISTERS_SHARED.offsets.vendorHypBmap2, 48);
+  const regs = new FirmwareRegisters();
+  assert.ok(regs.buffer instanceof SharedArrayBuffer);
+  assert.equal(regs.buffer.byteLength, 56);
+});
+
+test('two instances over one buffer see every SET, markRan and PSCI version', () => {
+  const a = new FirmwareRegisters();
+  a.set(R.KVM_REG_ARM_STD_BMAP, 0n);
+  a.set(R.KVM_REG_ARM_VENDOR_HYP_BMAP_2, 0x2n);
+  // Attaching keeps the values already there instead of resetting them to the defaults.
+  const b = new FirmwareRegisters({}, a.buffer);
+  assert.equal(b.buffer, a.buffer);
+  assert.deepEqual(b.state(), a.state());
+  assert.equal(b.get(R.KVM_REG_ARM_STD_BMAP), 0n);
+  assert.equal(b.isVisible(S.ARM_SMCCC_TRNG_VERSION), false);
+  assert.equal(b.isVisible(S.ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_CPUS_FUNC_ID), true);
+  b.set(R.KVM_REG_ARM_VENDOR_HYP_BMAP, 0x1n);
+  assert.equal(a.isVisible(S.ARM_SMCCC_VENDOR_HYP_KVM_PTP_FUNC_ID), false);
+  assert.equal(a.bitmap('VENDOR_HYP'), 0x1n);
+  b.markRan();
+  assert.equal(a.hasRan, true);
+  throwsCode(() => a.set(R.KVM_REG_ARM_STD_BMAP, 1n), 'EBUSY');
+  b.set(R.KVM_REG_ARM_PSCI_VERSION, R.KVM_ARM_PSCI_1_0);
+  assert.equal(a.get(R.KVM_REG_ARM_PSCI_VERSION), R.KVM_ARM_PSCI_1_0);
+  // Separate buffers stay separate.
+  assert.equal(new FirmwareRegisters().get(R.KVM_REG_ARM_STD_BMAP), 1n);
+});
+
+test('shared buffer: wrong size or kind, or a config that cannot hold its values, is refused', () => {
+  assert.throws(() => new FirmwareRegisters({}, new SharedArrayBuffer(48)), (e: unknown) => e instanceof RangeError && /FIRMWARE_REGISTERS_SHARED_BYTES/.test(e.message));
+  assert.throws(() => new FirmwareRegisters({}, new ArrayBuffer(56) as unknown as SharedArrayBuffer), RangeError);
+  const full = new FirmwareRegisters();
+  throwsCode(() => new FirmwareRegisters({ supported: { VENDOR_HYP: 0x1n } }, full.buffer), 'EINVAL', /KVM_REG_ARM_VENDOR_HYP_BMAP bit 1.*same config/);
+  // A fresh buffer gets this instance's defaults.
+  const fresh = new SharedArrayBuffer(R.FIRMWARE_REGISTERS_SHARED_BYTES);
+  assert.equal(new FirmwareRegisters({ supported: { VENDOR_HYP: 0x1n } }, fresh).get(R.KVM_REG_ARM_VENDOR_HYP_BMAP), 0x1n);
+});
+
+test('fromState into a shared buffer', () => {
+  const src = new FirmwareRegisters();
+  src.set(R.KVM_REG_ARM_STD_HYP_BMAP, 0n);
+  src.set(R.KVM_REG_ARM_PSCI_VERSION, R.KVM_ARM_PSCI_1_1);
+  const buf = new SharedArrayBuffer(R.FIRMWARE_REGISTERS_SHARED_BYTES);
+  const restored = FirmwareRegisters.fromState(src.state(), {}, buf);
+  assert.equal(restored.buffer, buf);
+  assert.deepEqual(new FirmwareRegisters({}, buf).state(), src.state());
+});
+
+// A vCPU thread never reads messages: it sees the main thread's writes through the buffer alone.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.url).then((R) => {
+  const regs = new R.FirmwareRegisters({}, workerData.buffer);
+  const go = new Int32Array(workerData.signal);
+  Atomics.wait(go, 0, 0);
+  parentPort.postMessage({ std: regs.get(R.KVM_REG_ARM_STD_BMAP), psci: regs.get(R.KVM_REG_ARM_PSCI_VERSION), ptp: regs.isVisible(0x86000001) });
+  regs.markRan();
+  regs.set(R.KVM_REG_ARM_PSCI_VERSION, R.KVM_ARM_PSCI_1_1);
+  let busy = false;
+  try { regs.set(R.KVM_REG_ARM_STD_BMAP, 1n); } catch (e) { busy = e.code === 'EBUSY'; }
+  parentPort.postMessage({ busy });
+});
+`;
+
+test('a Worker thread over the same buffer sees SETs without messages, and its writes come back', async () => {
+  const regs = new FirmwareRegisters();
+  const signal = new SharedArrayBuffer(4);
+  const url = new URL('./firmware-registers.js', import.meta.url).href;
+  const worker = new Worker(WORKER, { eval: true, workerData: { url, buffer: regs.buffer, signal } });
+  // Queue every message so none is lost between awaits; a worker error fails the test instead of hanging it.
+  const messages: unknown[] = [];
+  let failure: unknown;
+  let wake = (): void => {};
+  worker.on('message', (m: unknown) => { messages.push(m); wake(); });
+  worker.on('error', (e: unknown) => { failure = e; wake(); });
+  const next = async (i: number): Promise<unknown> => {
+    while (messages.length <= i && failure === undefined) await new Promise<void>((r) => { wake = r; });
+    if (failure !== undefined) throw failure;
+    return messages[i];
+  };
+  try {
+    regs.set(R.KVM_REG_ARM_STD_BMAP, 0n);
+    regs.set(R.KVM_REG_ARM_VENDOR_HYP_BMAP, 0x1n);
+    regs.set(R.KVM_REG_ARM_PSCI_VERSION, R.KVM_ARM_PSCI_1_0);
+    const go = new Int32Array(signal);
+    Atomics.store(go, 0, 1);
+    Atomics.notify(go, 0);
+    assert.deepEqual(await next(0), { std: 0n, psci: R.KVM_ARM_PSCI_1_0, ptp: false });
+    assert.deepEqual(await next(1), { busy: true });
+    assert.equal(regs.hasRan, true);
+    assert.equal(regs.get(R.KVM_REG_ARM_PSCI_VERSION), R.KVM_ARM_PSCI_1_1);
+  } finally {
+    await worker.terminate();
+  }
 });

@@ -17,6 +17,7 @@ import {
   ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_VER_FUNC_ID,
   ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID,
   ARM_SMCCC_VENDOR_HYP_KVM_PTP_FUNC_ID,
+  GH_HYPERCALL_HYP_IDENTIFY,
 } from './smccc.js';
 
 export const KVM_REG_ARM64 = 0x6000_0000_0000_0000n;
@@ -132,6 +133,9 @@ const GATED_FIDS: ReadonlyMap<number, readonly [FwBitmapName, number]> = new Map
   [ARM_SMCCC_VENDOR_HYP_KVM_PTP_FUNC_ID, ['VENDOR_HYP', KVM_REG_ARM_VENDOR_HYP_BIT_PTP]],
   [ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_VER_FUNC_ID, ['VENDOR_HYP_2', KVM_REG_ARM_VENDOR_HYP_BIT_DISCOVER_IMPL_VER]],
   [ARM_SMCCC_VENDOR_HYP_KVM_DISCOVER_IMPL_CPUS_FUNC_ID, ['VENDOR_HYP_2', KVM_REG_ARM_VENDOR_HYP_BIT_DISCOVER_IMPL_CPUS]],
+  // Not KVM's: Gunyah's discovery call sits beside the vendor Call UID, so one switch hides both and a guest
+  // never learns of a Gunyah API whose UID it could not see.
+  [GH_HYPERCALL_HYP_IDENTIFY, ['VENDOR_HYP', KVM_REG_ARM_VENDOR_HYP_BIT_FUNC_FEAT]],
 ]);
 
 /** Asked by the dispatcher before a call reaches a service. */
@@ -209,6 +213,41 @@ const STATE_KEYS: Readonly<Record<string, keyof FirmwareRegistersState>> = {
   KVM_REG_ARM_VENDOR_HYP_BMAP_2: 'vendorHypBmap2',
 };
 
+/**
+ * The words every FirmwareRegisters over one SharedArrayBuffer reads and writes: vCPU threads never receive
+ * messages, and the PSCI version may change after the VM ran, so each thread must read the live values.
+ * Host memory only (never guest-visible or saved), accessed through native typed arrays with Atomics.
+ */
+export const FIRMWARE_REGISTERS_SHARED = struct('firmware-registers-shared', {
+  /** 0 free, 1 held: serialises bitmap SETs against markRan, as KVM's config_lock does. */
+  lock: u32le,
+  /** 0 until the first instance has written the defaults; later instances attach. */
+  initialised: u32le,
+  /** kvm_vm_has_ran_once. */
+  ran: u32le,
+  reserved: u32le,
+  /** 0 = never set (GET reports the default for the vCPU's PSCI feature). */
+  psciVersion: u64le,
+  stdBmap: u64le,
+  stdHypBmap: u64le,
+  vendorHypBmap: u64le,
+  vendorHypBmap2: u64le,
+});
+export const FIRMWARE_REGISTERS_SHARED_BYTES = FIRMWARE_REGISTERS_SHARED.size;
+
+const I32 = {
+  lock: FIRMWARE_REGISTERS_SHARED.offsets.lock / 4,
+  initialised: FIRMWARE_REGISTERS_SHARED.offsets.initialised / 4,
+  ran: FIRMWARE_REGISTERS_SHARED.offsets.ran / 4,
+} as const;
+const U64 = {
+  psciVersion: FIRMWARE_REGISTERS_SHARED.offsets.psciVersion / 8,
+  STD: FIRMWARE_REGISTERS_SHARED.offsets.stdBmap / 8,
+  STD_HYP: FIRMWARE_REGISTERS_SHARED.offsets.stdHypBmap / 8,
+  VENDOR_HYP: FIRMWARE_REGISTERS_SHARED.offsets.vendorHypBmap / 8,
+  VENDOR_HYP_2: FIRMWARE_REGISTERS_SHARED.offsets.vendorHypBmap2 / 8,
+} as const;
+
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
@@ -229,12 +268,16 @@ export class FirmwareRegisters implements ServiceGate {
   readonly #psci02: boolean;
   readonly #host: HostWorkaroundLevels;
   readonly #config: FirmwareRegistersConfig;
-  #bitmaps: Record<FwBitmapName, bigint>;
-  /** 0 = never set: GET reports the default for the vCPU's PSCI feature. */
-  #psciVersion = 0n;
-  #ran = false;
+  readonly #buffer: SharedArrayBuffer;
+  readonly #i32: Int32Array;
+  readonly #u64: BigUint64Array;
 
-  constructor(config: FirmwareRegistersConfig = {}) {
+  /**
+   * `buffer` (FIRMWARE_REGISTERS_SHARED_BYTES, zero-filled when new) shares the register values with every
+   * other instance over it, e.g. one per vCPU worker: the first instance writes the defaults, later ones
+   * attach and must be given the same config. Without it the instance allocates its own (see `buffer`).
+   */
+  constructor(config: FirmwareRegistersConfig = {}, buffer?: SharedArrayBuffer) {
     this.#config = config;
     const s = config.supported ?? {};
     this.#supported = {
@@ -255,18 +298,34 @@ export class FirmwareRegisters implements ServiceGate {
       wa2: KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_REQUIRED,
       wa3: KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3_NOT_REQUIRED,
     };
-    // kvm_arm_init_hypercalls: every bitmap starts fully enabled except VENDOR_HYP_BMAP_2, which is never initialised.
-    this.#bitmaps = {
-      STD: this.#supported.STD,
-      STD_HYP: this.#supported.STD_HYP,
-      VENDOR_HYP: this.#supported.VENDOR_HYP,
-      VENDOR_HYP_2: 0n,
-    };
+    this.#buffer = buffer ?? new SharedArrayBuffer(FIRMWARE_REGISTERS_SHARED_BYTES);
+    if (!(this.#buffer instanceof SharedArrayBuffer) || this.#buffer.byteLength !== FIRMWARE_REGISTERS_SHARED_BYTES) {
+      throw new RangeError(`Firmware-register buffer must be a SharedArrayBuffer of ${FIRMWARE_REGISTERS_SHARED_BYTES} bytes (FIRMWARE_REGISTERS_SHARED_BYTES), got ${String(this.#buffer.byteLength)} bytes; pass another instance's .buffer or none.`);
+    }
+    this.#i32 = new Int32Array(this.#buffer);
+    this.#u64 = new BigUint64Array(this.#buffer);
+    this.#locked(() => {
+      if (Atomics.load(this.#i32, I32.initialised) !== 0) {
+        this.#checkAttach();
+        return;
+      }
+      // kvm_arm_init_hypercalls: every bitmap starts fully enabled except VENDOR_HYP_BMAP_2, which is never initialised.
+      Atomics.store(this.#u64, U64.STD, this.#supported.STD);
+      Atomics.store(this.#u64, U64.STD_HYP, this.#supported.STD_HYP);
+      Atomics.store(this.#u64, U64.VENDOR_HYP, this.#supported.VENDOR_HYP);
+      Atomics.store(this.#u64, U64.VENDOR_HYP_2, 0n);
+      Atomics.store(this.#u64, U64.psciVersion, 0n);
+      Atomics.store(this.#i32, I32.ran, 0);
+      Atomics.store(this.#i32, I32.initialised, 1);
+    });
   }
 
-  /** Rebuilds registers from a snapshot through the same SET path a VMM uses; refuses what this config cannot honour. */
-  static fromState(saved: FirmwareRegistersState, config: FirmwareRegistersConfig = {}): FirmwareRegisters {
-    const regs = new FirmwareRegisters(config);
+  /**
+   * Rebuilds registers from a snapshot through the same SET path a VMM uses; refuses what this config cannot
+   * honour. A `buffer` must be fresh (zero-filled): the restored VM has not run yet.
+   */
+  static fromState(saved: FirmwareRegistersState, config: FirmwareRegistersConfig = {}, buffer?: SharedArrayBuffer): FirmwareRegisters {
+    const regs = new FirmwareRegisters(config, buffer);
     regs.checkRestorable(saved);
     for (const d of FW_REGS) regs.set(d.id, saved[stateKey(d)]);
     return regs;
@@ -282,13 +341,18 @@ export class FirmwareRegisters implements ServiceGate {
     return BY_ID.get(id)?.name;
   }
 
-  get hasRan(): boolean {
-    return this.#ran;
+  /** The shared words behind this instance: hand it to another thread's `new FirmwareRegisters(config, buffer)`. */
+  get buffer(): SharedArrayBuffer {
+    return this.#buffer;
   }
 
-  /** Called by the VM at the first KVM_RUN of any vCPU; bitmaps are frozen from then on. */
+  get hasRan(): boolean {
+    return Atomics.load(this.#i32, I32.ran) !== 0;
+  }
+
+  /** Called by the VM at the first KVM_RUN of any vCPU (any thread); bitmaps are frozen from then on. */
   markRan(): void {
-    this.#ran = true;
+    this.#locked(() => Atomics.store(this.#i32, I32.ran, 1));
   }
 
   supportedMask(bitmap: FwBitmapName): bigint {
@@ -296,11 +360,11 @@ export class FirmwareRegisters implements ServiceGate {
   }
 
   bitmap(bitmap: FwBitmapName): bigint {
-    return this.#bitmaps[bitmap];
+    return Atomics.load(this.#u64, U64[bitmap]);
   }
 
   isBitSet(bitmap: FwBitmapName, bit: number): boolean {
-    return ((this.#bitmaps[bitmap] >> BigInt(bit)) & 1n) === 1n;
+    return ((this.bitmap(bitmap) >> BigInt(bit)) & 1n) === 1n;
   }
 
   /** The host level ARCH_FEATURES reports for WORKAROUND_n (KVM never stores a SET value here). */
@@ -322,7 +386,7 @@ export class FirmwareRegisters implements ServiceGate {
       case 'workaround':
         return this.workaroundLevel(d.wa);
       case 'bitmap':
-        return this.#bitmaps[d.bitmap];
+        return this.bitmap(d.bitmap);
       default:
         return assertNever(d, 'firmware register');
     }
@@ -385,7 +449,28 @@ export class FirmwareRegisters implements ServiceGate {
 
   #effectivePsciVersion(): bigint {
     if (!this.#psci02) return KVM_ARM_PSCI_0_1;
-    return this.#psciVersion !== 0n ? this.#psciVersion : KVM_ARM_PSCI_LATEST;
+    const v = Atomics.load(this.#u64, U64.psciVersion);
+    return v !== 0n ? v : KVM_ARM_PSCI_LATEST;
+  }
+
+  /** A tiny mutex over the lock word; only host-side SETs and markRan take it, never a guest call. */
+  #locked<T>(fn: () => T): T {
+    while (Atomics.compareExchange(this.#i32, I32.lock, 0, 1) !== 0) Atomics.wait(this.#i32, I32.lock, 1, 1);
+    try {
+      return fn();
+    } finally {
+      Atomics.store(this.#i32, I32.lock, 0);
+      Atomics.notify(this.#i32, I32.lock, 1);
+    }
+  }
+
+  #checkAttach(): void {
+    for (const name of Object.keys(this.#supported) as FwBitmapName[]) {
+      const extra = this.bitmap(name) & ~this.#supported[name];
+      if (extra !== 0n) {
+        throw new FwRegError('EINVAL', `Shared firmware-register buffer has ${BITMAP_REG_NAME[name]} ${describeFwBits(name, extra)} set, which this configuration does not support; give every instance over one buffer the same config.`);
+      }
+    }
   }
 
   #hostLevel(wa: FwWorkaround): bigint {
@@ -407,7 +492,7 @@ export class FirmwareRegisters implements ServiceGate {
     } else {
       throw new FwRegError('EINVAL', `${name}: ${hex(v)} is not a PSCI version KVM accepts (0x1, 0x2, 0x10000-0x10003).`);
     }
-    this.#psciVersion = v;
+    Atomics.store(this.#u64, U64.psciVersion, v);
   }
 
   // Accepted but never stored: userspace may claim the same or weaker protection than the host, never better.
@@ -442,11 +527,13 @@ export class FirmwareRegisters implements ServiceGate {
     if (extra !== 0n) {
       throw new FwRegError('EINVAL', `${name}: ${describeFwBits(bitmap, extra)} not supported by this configuration (supported mask ${hex(this.#supported[bitmap])}).`);
     }
-    const cur = this.#bitmaps[bitmap];
-    if (this.#ran && v !== cur) {
-      throw new FwRegError('EBUSY', `${name}: cannot change ${hex(cur)} to ${hex(v)} (bits ${hex(cur ^ v)}) after the VM has run; set it before the first KVM_RUN.`);
-    }
-    this.#bitmaps[bitmap] = v;
+    this.#locked(() => {
+      const cur = this.bitmap(bitmap);
+      if (this.hasRan && v !== cur) {
+        throw new FwRegError('EBUSY', `${name}: cannot change ${hex(cur)} to ${hex(v)} (bits ${hex(cur ^ v)}) after the VM has run; set it before the first KVM_RUN.`);
+      }
+      Atomics.store(this.#u64, U64[bitmap], v);
+    });
   }
 }
 

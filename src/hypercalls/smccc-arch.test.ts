@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HypercallDispatcher } from './dispatcher.js';
 import { FirmwareRegisters, KVM_REG_ARM_STD_BMAP, KVM_REG_ARM_STD_HYP_BMAP, KVM_REG_ARM_VENDOR_HYP_BMAP, type FirmwareRegistersConfig } from './firmware-registers.js';
+import { FakePlatform } from './fake-platform.js';
 import { SmcccArchService } from './smccc-arch.js';
 import * as S from './smccc.js';
 
-const ctx = { vcpuId: 0 };
+const ctx = { vcpuId: 0, platform: new FakePlatform() };
 const x0 = (d: HypercallDispatcher, fid: number, ...args: bigint[]): bigint =>
   d.dispatch(fid, args as unknown as Parameters<typeof d.dispatch>[1], ctx)[0];
 const neg = (n: number): bigint => S.smcccRet(n);

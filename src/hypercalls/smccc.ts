@@ -160,3 +160,6 @@ export function KVM_PSCI_FN(n: number): number {
 export function GH_HYPERCALL(n: number): number {
   return fast64(ARM_SMCCC_OWNER_VENDOR_HYP, 0x8000 | (n & 0x3fff));
 }
+
+/** Gunyah hypervisor_identify, the discovery call every Gunyah-aware guest makes first (gunyah.md §1.2). */
+export const GH_HYPERCALL_HYP_IDENTIFY = GH_HYPERCALL(0);

@@ -20,6 +20,7 @@ const c = underFfiInitLock(() => {
       getpid: lib.func('int getpid(void)'),
       tgkill: lib.func('int tgkill(int tgid, int tid, int sig)'),
       strerror: lib.func('const char *strerror(int errnum)'),
+      clockGettime: lib.func('clock_gettime', 'int', ['int', 'void *']),
   };
 });
 
@@ -35,6 +36,7 @@ export const MAP_FIXED = 0x10;
 export const MAP_NORESERVE = 0x4000;
 export const MFD_CLOEXEC = 1;
 export const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
+export const CLOCK_REALTIME = 0;
 
 
 export function errno(): number {
@@ -62,7 +64,17 @@ export const libc = {
   gettid: (): number => c.gettid() as number,
   getpid: (): number => c.getpid() as number,
   tgkill: (tgid: number, tid: number, sig: number): number => c.tgkill(tgid, tid, sig) as number,
+  /** clock_gettime into a 16-byte struct timespec (tv_sec, tv_nsec as little-endian i64). */
+  clockGettime: (clock: number, ts: Uint8Array): number => c.clockGettime(clock, ts) as number,
 };
+
+const timespec = new Uint8Array(16);
+const timespecView = new DataView(timespec.buffer);
+/** CLOCK_REALTIME in nanoseconds (Date.now() has only milliseconds; PTP pairs the wall clock with a counter). */
+export function realtimeNs(): bigint {
+  if (libc.clockGettime(CLOCK_REALTIME, timespec) !== 0) return BigInt(Date.now()) * 1_000_000n;
+  return timespecView.getBigInt64(0, true) * 1_000_000_000n + timespecView.getBigInt64(8, true);
+}
 
 /**
  * A byte view of mapped memory. The mapping must outlive the view: unmapping under a live view

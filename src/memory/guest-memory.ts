@@ -123,6 +123,14 @@ export class GuestMemory {
     throw new MemoryError('out-of-range', `Guest range ${hex(addr)}+${hex(len)} is not inside guest RAM (${this.describe()})`);
   }
 
+  /** This process's host address of [gpa, gpa+len), for another thread of the process to view (one region). */
+  hostAddress(addr: Gpa | number, len: number): bigint {
+    for (const r of this.regions) {
+      if (addr >= r.gpa && addr + len <= r.gpa + r.size) return r.hostAddr + BigInt(addr - r.gpa);
+    }
+    throw new MemoryError('out-of-range', `Guest range ${hex(addr)}+${hex(len)} is not inside guest RAM (${this.describe()})`);
+  }
+
   write(addr: Gpa | number, data: Uint8Array): void {
     this.slice(addr, data.length).set(data);
   }

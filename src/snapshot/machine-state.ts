@@ -35,6 +35,20 @@ export interface MachineState {
   readonly devices: readonly DeviceRecord[];
   /** The VM Generation ID device's state struct (not a bus device). */
   readonly vmgenid: { readonly version: number; readonly state: Uint8Array };
+  /** Firmware registers, PSCI power states, stolen-time flags; absent in snapshots from before hypercalls. */
+  readonly hypercalls?: SavedHypercalls;
+}
+
+/** A VM's hypercall state as a snapshot carries it (sections hypercalls.*). */
+export interface SavedHypercalls {
+  /** Which UID the vendor-hypervisor CALL_UID answers. */
+  readonly vendorUid: 'kvm' | 'gunyah';
+  /** encodeFirmwareRegistersState's 72 bytes. */
+  readonly fwRegs: Uint8Array;
+  /** PowerStates.savedBytes(). */
+  readonly power: Uint8Array;
+  /** StolenTimeFlags.savedBytes(). */
+  readonly stolenTime: Uint8Array;
 }
 
 const MSR_ENTRY = struct('snapshot_msr', { index: u32le, reserved: u32le, data: u64le });
@@ -61,6 +75,13 @@ export function encodeMachineState(m: MachineState): Section[] {
   });
   for (const d of m.devices) sections.push({ name: `dev.${d.name}`, version: d.version, data: d.state });
   sections.push({ name: 'vmgenid', version: m.vmgenid.version, data: m.vmgenid.state });
+  if (m.hypercalls) {
+    const h = m.hypercalls;
+    sections.push({ name: 'hypercalls.meta', version: 1, data: json({ vendorUid: h.vendorUid }) });
+    sections.push({ name: 'hypercalls.fw-regs', version: 1, data: h.fwRegs });
+    sections.push({ name: 'hypercalls.power', version: 1, data: h.power });
+    sections.push({ name: 'hypercalls.stolen-time', version: 1, data: h.stolenTime });
+  }
   return sections;
 }
 
@@ -108,5 +129,17 @@ export function decodeMachineState(sections: Map<string, Section>, file: string)
   });
   const { devices: _d, ...machine } = desc;
   const gen = requireSection(sections, 'vmgenid', file);
-  return { machine, vm, vcpus, devices, vmgenid: { version: gen.version, state: gen.data } };
+  const vmgenid = { version: gen.version, state: gen.data };
+  if (!sections.has('hypercalls.meta')) return { machine, vm, vcpus, devices, vmgenid };
+  const meta = parse<{ vendorUid: unknown }>('hypercalls.meta');
+  if (meta.vendorUid !== 'kvm' && meta.vendorUid !== 'gunyah') {
+    throw new SnapshotError('corrupt', `${file}: section 'hypercalls.meta' names vendor UID ${String(meta.vendorUid)}, not kvm or gunyah`);
+  }
+  const hypercalls: SavedHypercalls = {
+    vendorUid: meta.vendorUid,
+    fwRegs: need('hypercalls.fw-regs'),
+    power: need('hypercalls.power'),
+    stolenTime: need('hypercalls.stolen-time'),
+  };
+  return { machine, vm, vcpus, devices, vmgenid, hypercalls };
 }

@@ -33,6 +33,7 @@ import type { LoadedSnapshot } from '../snapshot/snapshot-files.js';
 import { restoreVmState } from '../snapshot/vm-state.js';
 import { restoreVcpuState } from '../snapshot/vcpu-state.js';
 import { SnapshotError } from '../snapshot/snapshot-error.js';
+import { freshHypercallState, restoredHypercallState, type HypercallOptions, type HypercallState } from './hypercall-state.js';
 
 export interface BuiltVm {
   readonly kvm: Kvm;
@@ -50,6 +51,8 @@ export interface BuiltVm {
   readonly runSize: number;
   /** The VM Generation ID device's state block (address, GSI and ID inside). */
   readonly vmgenid: SharedArrayBuffer;
+  /** Firmware registers, PSCI power states and stolen-time flags, shared with every vCPU thread. */
+  readonly hypercalls: HypercallState;
   /** Releases everything the build acquired, newest first. */
   readonly teardown: () => void;
 }
@@ -110,6 +113,7 @@ export function buildVm(cfg: VmConfig): BuiltVm {
   try {
     // User input first: a bad kernel is reported the same with or without KVM.
     const image = parseKernel(cfg.kernel, cfg.memSize);
+    const hypercalls = freshHypercallState(cfg.vcpus, cfg.hypercalls);
     const regions: RegionSpec[] = ramRegions(cfg.memSize).map((r, i) => ({ name: i === 0 ? 'ram' : `ram${i}`, gpa: r.gpa, size: r.size }));
     const m = createMachine(t, cfg, () => GuestMemory.create(regions));
     const placed = platformPlacement();
@@ -121,6 +125,7 @@ export function buildVm(cfg: VmConfig): BuiltVm {
       machine: { memSize: cfg.memSize, vcpus: cfg.vcpus, regions, cmdline: cfg.cmdline, kernelName: cfg.kernelName },
       devices: deviceSpecs(),
       vmgenid: vmgenid.buffer as SharedArrayBuffer,
+      hypercalls,
       boot: {
         entry,
         cpuid: m.vcpuFds.map((_, id) => cpuidTemplate(supported, { vcpuId: id, vcpuCount: cfg.vcpus })),
@@ -170,16 +175,19 @@ export function buildShell(shape: MachineShape): VmShell {
  * A new VM from a snapshot: RAM mapped copy-on-write from the memory file, then vCPU, VM and device
  * state. With a matching shell the KVM objects already exist and the file is mapped over its RAM.
  */
-export function restoreVm(snap: LoadedSnapshot, shell?: VmShell): BuiltVm {
+export function restoreVm(snap: LoadedSnapshot, shell?: VmShell, services: HypercallOptions = {}): BuiltVm {
   const { machine } = snap.state;
   if (shell && shell.key !== shapeKey(machine)) throw new Error(`VM shell ${shell.key} does not fit snapshot ${shapeKey(machine)}`);
   const t = shell?.teardown ?? new Teardown();
   try {
     let devices: DeviceSpec[];
     let vmgenid: SharedArrayBuffer;
+    let hypercalls: HypercallState;
     try {
       devices = snap.state.devices.map(deviceFromRecord);
       vmgenid = SharedState.fromSaved(VmGenIdState, VMGENID_VERSION, snap.state.vmgenid, 'vmgenid').buffer as SharedArrayBuffer;
+      // Migration safety: refused here, before any KVM object exists, when this bothy lacks a service the guest saw.
+      hypercalls = restoredHypercallState(snap.state.hypercalls, snap.state.vcpus.map((v) => v.mpState), services);
     } catch (e) {
       throw new SnapshotError('incompatible', `${snap.dir}: ${(e as Error).message}`);
     }
@@ -188,7 +196,7 @@ export function restoreVm(snap: LoadedSnapshot, shell?: VmShell): BuiltVm {
       : createMachine(t, machine, () => GuestMemory.mapPrivateFile(snap.memoryPath, machine.regions));
     m.vcpuFds.forEach((fd, id) => restoreVcpuState(new VcpuFd(fd, id), snap.state.vcpus[id]!));
     restoreVmState(m.vm, snap.state.vm);
-    return { ...m, machine, devices, vmgenid, teardown: t.run };
+    return { ...m, machine, devices, vmgenid, hypercalls, teardown: t.run };
   } catch (e) {
     t.run();
     throw e;

@@ -13,6 +13,10 @@ import { hex } from '../memory/address.js';
 import { type Control, RUN_STATE } from './control.js';
 import type { VmExitReason } from './exit-reason.js';
 import { assertNever } from '../binary/assert-never.js';
+import { PORTS } from '../arch/x86_64/layout.js';
+import type { HypercallDoorbell } from './hypercall-doorbell.js';
+import type { VcpuPower } from './vcpu-power.js';
+import type { StolenTimeClock } from './stolen-time.js';
 
 export interface VcpuLoopContext {
   readonly vcpu: VcpuFd;
@@ -21,6 +25,10 @@ export interface VcpuLoopContext {
   readonly control: Control;
   /** Ends the VM (the first reason reported wins). */
   readonly exit: (reason: VmExitReason) => void;
+  /** SMCCC calls through PORTS.HYPERCALL; without it the port is an ordinary unclaimed one. */
+  readonly doorbell?: HypercallDoorbell;
+  readonly power?: VcpuPower;
+  readonly stolenTime?: StolenTimeClock;
 }
 
 const EXIT_REASON = kvm_run_header.offsets.exit_reason;
@@ -40,11 +48,15 @@ class PortIo {
   readonly #pio: Bus;
   #offset = -1;
   readonly #views: Uint8Array[] = [];
+  readonly #doorbell: HypercallDoorbell | undefined;
+  /** What the last doorbell call asked for, read by the loop right after handle(). */
+  afterCall: ReturnType<HypercallDoorbell['call']>;
 
-  constructor(run: Uint8Array, dv: DataView, pio: Bus) {
+  constructor(run: Uint8Array, dv: DataView, pio: Bus, doorbell: HypercallDoorbell | undefined) {
     this.#run = run;
     this.#dv = dv;
     this.#pio = pio;
+    this.#doorbell = doorbell;
   }
 
   /** Handles the exit if it is one IN/OUT; false sends it down the general path. */
@@ -52,6 +64,10 @@ class PortIo {
     const dv = this.#dv;
     if (dv.getUint32(IO_COUNT, true) !== 1) return false;
     const size = dv.getUint8(IO_SIZE);
+    if (this.#doorbell !== undefined && dv.getUint16(IO_PORT, true) === PORTS.HYPERCALL && size === 4 && dv.getUint8(IO_DIRECTION) === KVM_EXIT_IO_OUT) {
+      this.afterCall = this.#doorbell.call();
+      return true;
+    }
     // data_offset is the same page offset on every exit; it is rechecked because the ABI doesn't promise it.
     const off = dv.getUint32(IO_DATA_OFFSET, true);
     if (off !== this.#offset) {
@@ -75,8 +91,11 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
   const { vcpu, control } = ctx;
   const run = vcpu.run;
   const dv = new DataView(run.buffer, run.byteOffset, run.byteLength);
-  const portIo = new PortIo(run, dv, ctx.pio);
+  const portIo = new PortIo(run, dv, ctx.pio, ctx.doorbell);
+  const { power, stolenTime } = ctx;
   let first = true;
+  // A restored vCPU may have a CPU_ON pending from before the snapshot.
+  power?.applyPending();
   control.markFirstEntry();
   for (;;) {
     const err = vcpu.runOnce();
@@ -85,16 +104,27 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
       control.markFirstExit();
     }
     if (err !== 0) {
-      // EINTR: kicked (pause/stop). EAGAIN: an AP woken by INIT/SIPI returns it once — run again.
+      // EINTR: kicked (pause/stop/CPU_ON). EAGAIN: an AP woken by INIT/SIPI returns it once — run again.
       if (err === EINTR || err === EAGAIN) {
-        if (!settle(run, control)) return;
+        if (!settle(run, control, power)) return;
         continue;
       }
       ctx.exit({ kind: 'crash', vcpu: vcpu.id, message: `KVM_RUN failed: ${errnoName(err)} (errno ${err})` });
       return;
     }
+    power?.noteRunning();
+    stolenTime?.tick(performance.now());
     if (dv.getUint32(EXIT_REASON, true) === KVM_EXIT.IO && portIo.handle()) {
-      if (control.state !== RUN_STATE.RUNNING && !settle(run, control)) return;
+      const after = portIo.afterCall;
+      if (after !== undefined) {
+        portIo.afterCall = undefined;
+        if (after === 'cpu-off') power?.powerOff();
+        else {
+          ctx.exit({ kind: after });
+          return;
+        }
+      }
+      if (control.state !== RUN_STATE.RUNNING && !settle(run, control, power)) return;
       continue;
     }
     const stop = handleExit(ctx, decodeExit(run, dv));
@@ -102,17 +132,19 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
       ctx.exit(stop);
       return;
     }
-    if (control.state !== RUN_STATE.RUNNING && !settle(run, control)) return;
+    if (control.state !== RUN_STATE.RUNNING && !settle(run, control, power)) return;
   }
 }
 
 /**
- * Clears immediate_exit and then looks at the requested state — in that order, so a kick that
- * lands in between is never lost. Parks while paused. Returns false when the vCPU must stop.
+ * Clears immediate_exit and then looks at what the kick was for — in that order, so a kick that
+ * lands in between is never lost: a CPU_ON for this vCPU, then the requested run state. Parks while
+ * paused. Returns false when the vCPU must stop.
  */
-function settle(run: Uint8Array, control: Control): boolean {
+function settle(run: Uint8Array, control: Control, power: VcpuPower | undefined): boolean {
   for (;;) {
     setImmediateExit(run, false);
+    power?.applyPending();
     const s = control.state;
     if (s === RUN_STATE.RUNNING) return true;
     if (s === RUN_STATE.STOPPED) return false;

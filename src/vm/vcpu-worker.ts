@@ -3,7 +3,7 @@
 // (so it can be kicked) and runs the KVM_RUN loop.
 
 import { parentPort } from 'node:worker_threads';
-import { libc } from '../kvm/libc.js';
+import { libc, viewOf } from '../kvm/libc.js';
 import { VcpuFd } from '../kvm/vcpu-fd.js';
 import { VmFd } from '../kvm/vm-fd.js';
 import { Control, RUN_STATE } from './control.js';
@@ -17,6 +17,14 @@ import type { SystemEvent } from '../devices/device.js';
 import { bootRegs, bootSregs } from '../arch/x86_64/regs.js';
 import { assertNever } from '../binary/assert-never.js';
 import { WORKER_READY } from './worker-pool.js';
+import { FirmwareRegisters } from '../hypercalls/firmware-registers.js';
+import { createDispatcher } from '../hypercalls/services.js';
+import { PowerStates } from './power-states.js';
+import { StolenTimeClock, StolenTimeFlags } from './stolen-time.js';
+import { PVCLOCK_VCPU_STOLEN_TIME } from '../hypercalls/pv-time.js';
+import { X86HypercallPlatform } from './hypercall-platform.js';
+import { HypercallDoorbell } from './hypercall-doorbell.js';
+import { VcpuPower } from './vcpu-power.js';
 
 const port = parentPort!;
 const post = (m: WorkerMessage): void => port.postMessage(m);
@@ -54,13 +62,25 @@ function runVcpu(init: VcpuWorkerInit): void {
       output,
       system: systemEvent,
     }));
+    const services = hypercallServices(init, vcpu);
     post({ kind: 'started', vcpuId: init.vcpuId, tid: libc.gettid() });
-    runVcpuLoop({ vcpu, pio, mmio, control, exit });
+    runVcpuLoop({ vcpu, pio, mmio, control, exit, ...services });
   } catch (e) {
     exit({ kind: 'crash', vcpu: init.vcpuId, message: `vCPU setup failed: ${(e as Error).message}` });
   }
   post({ kind: 'done', vcpuId: init.vcpuId });
   port.close();
+}
+
+/** This thread's dispatcher over the VM's shared hypercall state, and the doorbell that feeds it. */
+function hypercallServices(init: VcpuWorkerInit, vcpu: VcpuFd): Pick<Parameters<typeof runVcpuLoop>[0], 'doorbell' | 'power' | 'stolenTime'> {
+  const h = init.hypercalls;
+  const power = new PowerStates(h.power);
+  const record = PVCLOCK_VCPU_STOLEN_TIME.size;
+  const stolenTime = new StolenTimeClock(vcpu.id, new StolenTimeFlags(h.stolenTime), viewOf(h.stolenTimeRecords + BigInt(vcpu.id * record), record));
+  const platform = new X86HypercallPlatform({ vcpu, power, stolenTime, kick: (target) => post({ kind: 'kick', vcpu: target }) });
+  const dispatcher = createDispatcher(new FirmwareRegisters(h.config, h.registers), { vendorUid: h.vendorUid });
+  return { doorbell: new HypercallDoorbell(vcpu.run, dispatcher, platform, vcpu.id), power: new VcpuPower(vcpu, power), stolenTime };
 }
 
 // Ready first, so a pool can start this thread before any VM exists — with the hot paths compiled.

@@ -4,6 +4,7 @@
 import { CodedError } from '../binary/coded-error.js';
 import { MiB, GiB } from '../memory/address.js';
 import type { BootProtocol } from '../arch/x86_64/regs.js';
+import type { HypercallOptions } from './hypercall-state.js';
 
 export interface VmConfig {
   readonly memSize: number;
@@ -19,6 +20,8 @@ export interface VmConfig {
   readonly consolePrefix: string;
   /** The VM Generation ID (16 bytes, UUID text order); every VM has the device. */
   readonly vmgenid: Uint8Array;
+  /** Which hypervisor services the guest sees (default: all, KVM's register defaults). */
+  readonly hypercalls?: HypercallOptions;
 }
 
 export type VmConfigErrorCode = 'bad-memory' | 'bad-vcpus' | 'bad-kernel' | 'bad-boot';

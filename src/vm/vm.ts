@@ -23,6 +23,9 @@ import { Serial8250 } from '../devices/serial/serial-8250.js';
 import { VmGenId, VmGenIdState, STATE_VERSION as VMGENID_VERSION } from '../devices/vmgenid/vmgenid.js';
 import { randomUuidV4 } from '../devices/vmgenid/uuid.js';
 import { SharedState } from '../devices/shared-state.js';
+import { LAYOUT } from '../arch/x86_64/layout.js';
+import { FirmwareRegisters } from '../hypercalls/firmware-registers.js';
+import { saveHypercallState, type HypercallOptions } from './hypercall-state.js';
 
 /** Where a VM's console goes. */
 export interface ConsoleConfig {
@@ -32,6 +35,8 @@ export interface ConsoleConfig {
   readonly pool?: WorkerPool;
   /** Restore into a pre-built VM shell from here when one fits. */
   readonly shells?: VmShellPool;
+  /** Restore only: the services this bothy offers (`supported`); a snapshot needing more is refused. */
+  readonly hypercalls?: Pick<HypercallOptions, 'supported'>;
 }
 
 /** How often an unacknowledged stop or pause is re-kicked (a kick can land just before KVM_RUN). */
@@ -54,6 +59,7 @@ export class Vm {
   readonly #vcpus: VcpuHandle[] = [];
   readonly #devices: DeviceInstance[];
   readonly #vmgenid: VmGenId;
+  readonly #fwRegs: FirmwareRegisters;
   #reason: VmExitReason | undefined;
   #pendingInput: Uint8Array[] = [];
   #inputTimer: NodeJS.Timeout | undefined;
@@ -80,6 +86,13 @@ export class Vm {
     ).instances;
     // A restored device's interrupt line starts low in the new VM; let it re-drive its level.
     if (!built.boot) for (const d of this.#devices) (d.device as { afterRestore?: () => void }).afterRestore?.();
+    this.#fwRegs = new FirmwareRegisters(built.hypercalls.config, built.hypercalls.registers);
+    // Every vCPU enters KVM_RUN from here on: the bitmaps freeze (KVM's "has run").
+    this.#fwRegs.markRan();
+    const hypercalls = {
+      ...built.hypercalls,
+      stolenTimeRecords: built.memory.hostAddress(LAYOUT.PVTIME_START, LAYOUT.PVTIME_END - LAYOUT.PVTIME_START),
+    };
     installKickHandler();
     built.vcpuFds.forEach((fd, id) => {
       const init: VcpuWorkerInit = {
@@ -91,6 +104,7 @@ export class Vm {
         devices: built.devices,
         consoleFd: cfg.consoleFd,
         consolePrefix: cfg.consolePrefix,
+        hypercalls,
         ...(built.boot ? {
           setup: { cpuid: built.boot.cpuid[id]!, msrs: built.boot.msrs, ...(id === 0 ? { entry: built.boot.entry } : {}) },
         } : {}),
@@ -118,7 +132,7 @@ export class Vm {
    */
   static async restore(dir: string, console: ConsoleConfig, generationId: Uint8Array = randomUuidV4()): Promise<Vm> {
     const snap = await readSnapshot(dir);
-    return new Vm(restoreVm(snap, console.shells?.take(snap.state.machine)), console, generationId);
+    return new Vm(restoreVm(snap, console.shells?.take(snap.state.machine), console.hypercalls), console, generationId);
   }
 
   /**
@@ -146,6 +160,7 @@ export class Vm {
       vcpus: b.vcpuFds.map((fd, id) => saveVcpuState(new VcpuFd(fd, id), msrIndices)),
       devices: b.devices.map(deviceRecord),
       vmgenid: { version: VMGENID_VERSION, state: this.#vmgenid.state.savedBytes() },
+      hypercalls: saveHypercallState(b.hypercalls),
     };
   }
 
@@ -208,6 +223,11 @@ export class Vm {
     if (this.#control.state === RUN_STATE.PAUSED) this.#control.request(RUN_STATE.RUNNING);
   }
 
+  /** The firmware pseudo-registers (KVM/arm64 semantics): list, GET and SET as KVM_*_ONE_REG would. */
+  get firmwareRegisters(): FirmwareRegisters {
+    return this.#fwRegs;
+  }
+
   /** Console input for COM1. Bytes the UART's FIFO can't take yet are retried as the guest drains it. */
   sendConsoleInput(bytes: Uint8Array): void {
     if (this.state === 'stopped') return;
@@ -247,6 +267,12 @@ export class Vm {
       case 'stop-others':
         this.#finish(undefined);
         break;
+      case 'kick': {
+        // A target that has not reported its thread yet still sees immediate_exit at its next KVM_RUN.
+        const target = this.#vcpus[m.vcpu];
+        if (target && !target.done) kickVcpu(target.run, target.tid);
+        break;
+      }
       case 'done':
         h.done = true;
         this.#maybeTeardown();

@@ -31,7 +31,13 @@ export const LAYOUT = {
   SYSTEM_START: gpa(0x9fc00),
   SYSTEM_END: gpa(0xe0000),
   /** ACPI tables and the setup_data DTB are placed in [SYSTEM_START, SYSTEM_TABLES_END). */
-  SYSTEM_TABLES_END: gpa(0xdf000),
+  SYSTEM_TABLES_END: gpa(0xdb000),
+  /**
+   * PV-time stolen-time records (ARM DEN0057A, 64 bytes each), vCPU n's at PVTIME_START + 64 n: four
+   * pages hold the 255 vCPUs bothy allows. PV_TIME_ST hands the guest its vCPU's address.
+   */
+  PVTIME_START: gpa(0xdb000),
+  PVTIME_END: gpa(0xdf000),
   /** The VM Generation ID's 16 bytes: a page of its own at the top of the reserved system region. */
   VMGENID_START: gpa(0xdf000),
   /** RSDP, where a legacy BIOS-area scan finds it; also passed in boot_params.acpi_rsdp_addr. */
@@ -61,6 +67,12 @@ export const PORTS = {
   I8042_COMMAND: port(0x64),
   COM1: port(0x3f8),
   COM1_LEN: 8,
+  /**
+   * The hypercall doorbell: `out %eax, $0xe4` with the SMCCC function id in EAX (docs/hypercalls.md).
+   * Below 0x100 so the instruction takes the port as an immediate and leaves RDX free for an argument;
+   * nothing on a PC lives at 0xe4.
+   */
+  HYPERCALL: port(0xe4),
   /** bothy's test device: a 32-bit write of the exit code ends the VM (micro-guests report results here). */
   TEST_EXIT: port(0x500),
   TEST_EXIT_LEN: 4,

@@ -58,6 +58,15 @@ export const kvm_run_system_event = struct('kvm_run.system_event', {
 });
 export const KVM_SYSTEM_EVENT = { SHUTDOWN: 1, RESET: 2, CRASH: 3, WAKEUP: 4, SUSPEND: 5, SEV_TERM: 6 } as const;
 
+/**
+ * After the 256-byte exit union: which register sets KVM copies into `s` on every exit (valid) and
+ * which it loads from `s` on the next KVM_RUN (dirty); then `s`, whose x86 form starts with kvm_regs.
+ */
+export const KVM_RUN_VALID_REGS = KVM_RUN_EXIT_UNION + 256;
+export const KVM_RUN_DIRTY_REGS = KVM_RUN_VALID_REGS + 8;
+export const KVM_RUN_SYNC_REGS = KVM_RUN_DIRTY_REGS + 8;
+export const KVM_SYNC_X86_REGS = 1;
+
 export const kvm_run_ex = struct('kvm_run.ex', { exception: u32le, error_code: u32le });
 
 /** Exit reasons (KVM_EXIT_*). */

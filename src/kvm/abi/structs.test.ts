@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as S from './structs.js';
 import * as I from './ioctls.js';
-import { kvm_run_header, kvm_run_mmio, kvm_run_internal, KVM_RUN_EXIT_UNION } from './kvm-run.js';
+import {
+  kvm_run_header, kvm_run_mmio, kvm_run_internal, KVM_RUN_EXIT_UNION, KVM_RUN_VALID_REGS, KVM_RUN_DIRTY_REGS, KVM_RUN_SYNC_REGS,
+  KVM_SYNC_X86_REGS,
+} from './kvm-run.js';
 
 // Golden values printed by a C program against linux/kvm.h (x86-64) — sizeof() and the ioctl macros.
 test('KVM struct sizes match the kernel headers', () => {
@@ -18,6 +21,12 @@ test('KVM struct sizes match the kernel headers', () => {
   assert.equal(kvm_run_header.size, 32);
   assert.equal(KVM_RUN_EXIT_UNION + kvm_run_mmio.offsets.is_write, 0x34);
   assert.equal(KVM_RUN_EXIT_UNION + kvm_run_internal.offsets.data, 0x28);
+  // offsetof(struct kvm_run, kvm_valid_regs / kvm_dirty_regs / s.regs.regs), and s.regs.regs.rip.
+  assert.equal(KVM_RUN_VALID_REGS, 0x120);
+  assert.equal(KVM_RUN_DIRTY_REGS, 0x128);
+  assert.equal(KVM_RUN_SYNC_REGS, 0x130);
+  assert.equal(KVM_RUN_SYNC_REGS + S.kvm_regs.offsets.rip, 0x1b0);
+  assert.equal(KVM_SYNC_X86_REGS, 1);
 });
 
 test('KVM ioctl numbers match the kernel headers', () => {
