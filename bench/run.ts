@@ -14,6 +14,7 @@ import { startupBench, STARTUP_DEFAULTS, STARTUP_QUICK } from './startup.js';
 import { idleRssBench, IDLE_RSS_DEFAULTS, IDLE_RSS_QUICK } from './idle-rss.js';
 import { restoreLatencyBench, RESTORE_LATENCY_DEFAULTS, RESTORE_LATENCY_QUICK } from './restore-latency.js';
 import { cloneBench, CLONE_DEFAULTS, CLONE_QUICK } from './clone.js';
+import { hypercallBench, HYPERCALL_DEFAULTS, HYPERCALL_QUICK } from './hypercall.js';
 
 const quick = process.env['BOTHY_BENCH_QUICK'] === '1';
 
@@ -22,6 +23,7 @@ const BENCHES: Record<string, { readonly about: string; readonly run: () => Prom
   'startup': { about: 'spawn → first byte → exit vs QEMU microvm (~30 s)', run: () => startupBench(quick ? STARTUP_QUICK : STARTUP_DEFAULTS) },
   'idle-rss': { about: 'RSS and CPU of an idle 256 MiB guest vs QEMU microvm (~40 s)', run: () => idleRssBench(quick ? IDLE_RSS_QUICK : IDLE_RSS_DEFAULTS) },
   'restore-latency': { about: 'snapshot restore → guest runs, warm and cold, 256 MiB and 2 GiB, vs QEMU -incoming (~25 s)', run: () => restoreLatencyBench(quick ? RESTORE_LATENCY_QUICK : RESTORE_LATENCY_DEFAULTS) },
+  'hypercall': { about: 'SMCCC call round trip through the port doorbell vs a plain port exit (~60 s)', run: () => hypercallBench(quick ? HYPERCALL_QUICK : HYPERCALL_DEFAULTS) },
   'clone': { about: '32 clones of a 256 MiB snapshot in one process: time to all first exits, RSS per clone (~25 s)', run: () => cloneBench(quick ? CLONE_QUICK : CLONE_DEFAULTS) },
 };
 
