@@ -23,6 +23,12 @@ export const GUESTS = [
   'exit-bench',
   'ring3',
   'vmgenid',
+  'hypercalls',
+  'psci',
+  'trng',
+  'pvtime',
+  'hcfuzz',
+  'hcbench',
 ] as const;
 export type GuestName = (typeof GUESTS)[number];
 

@@ -13,6 +13,8 @@ void idt_load(void);
 void pic_disable(void);
 void runtime_start(uint32_t protocol, uint64_t info);
 void ap_start(uint32_t cpu_index);
+/* An AP's common life: IDT, LAPIC, guest_ap_main(); returns when that does (the caller decides how to stop). */
+void ap_run(uint32_t cpu_index);
 
 /* Symbols from the assembly files and the linker script. */
 extern uint64_t gdt[GDT_ENTRIES];
@@ -25,6 +27,9 @@ extern char isr_stubs[];
 extern char user_exit[];
 extern char exc_stack_top[];
 extern char tramp_start[], tramp_end[];
+extern uint8_t ap_stacks[MAX_CPUS][AP_STACK_SIZE]; /* trampoline.S, not loaded or zeroed */
+extern char psci_cpu_entry[];                       /* psci.S */
+extern struct psci_context psci_contexts[MAX_CPUS]; /* psci.S, in .data */
 _Noreturn void user_resume(uint64_t value);
 
 #endif

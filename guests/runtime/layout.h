@@ -49,6 +49,28 @@
 #define AP_STACK_SIZE 8192
 #define USER_STACK_SIZE 65536
 
+/* bothy's hypercall doorbell: `outl %eax, $HYPERCALL_PORT` at CPL0 with an SMCCC function id in EAX
+ * (PORTS.HYPERCALL in src/arch/x86_64/layout.ts; the ABI is docs/hypercalls.md, the C side hypercall.h). */
+#define HYPERCALL_PORT 0xe4
+/* PV-time stolen-time records, 64 bytes per vCPU from here (LAYOUT.PVTIME_START), identity mapped. */
+#define PVTIME_START 0xdb000
+#define PVTIME_RECORD_SIZE 64
+
+/* A CPU that PSCI CPU_ON starts at psci_cpu_entry gets RAX = a struct psci_context (hypercall.h) in
+ * psci_contexts[]; these are its field offsets for the assembly. */
+#define PSCI_CTX_STACK_TOP 0x00   /* u64, read at entry */
+#define PSCI_CTX_ENTRY_GPRS 0x08  /* u64, OR of RBX..R15 and RSP as the CPU arrived */
+#define PSCI_CTX_ENTRY_FLAGS 0x10 /* u64, RFLAGS as the CPU arrived */
+#define PSCI_CTX_ENTRY_CS 0x18    /* u16 */
+#define PSCI_CTX_ENTRY_DS 0x1a    /* u16 */
+#define PSCI_CTX_ENTRY_SS 0x1c    /* u16 */
+#define PSCI_CTX_CPU 0x20         /* u32 cpu index */
+#define PSCI_CTX_APIC 0x24        /* u32 the APIC id CPU_ON named */
+#define PSCI_CTX_MAGIC 0x28       /* u32 PSCI_CONTEXT_MAGIC once prepared */
+#define PSCI_CTX_STARTS 0x2c      /* u32 entries through psci_cpu_entry */
+#define PSCI_CTX_SIZE 0x40        /* a power of two: the entry checks alignment with a mask */
+#define PSCI_CONTEXT_MAGIC 0x50534349 /* "PSCI" */
+
 /* Interrupt vectors: IOAPIC GSI n is routed to IRQ_VECTOR(n). */
 #define IRQ_VECTOR_BASE 0x20
 #define IRQ_VECTOR(gsi) (IRQ_VECTOR_BASE + (gsi))

@@ -218,6 +218,7 @@ const struct user_fault *user_last_fault(void);
 /* Starts every enabled AP the MADT lists (INIT, SIPI, SIPI through the trampoline), one at a time,
  * waiting up to `timeout_ms` for each. Returns how many came up. Each AP calls guest_ap_main(). */
 unsigned smp_start_aps(unsigned timeout_ms);
+/* The other way to start an AP, PSCI CPU_ON: psci_cpu_on() in hypercall.h, with every SMCCC call. */
 
 /* ---- freestanding C library bits the compiler may call ---- */
 
@@ -227,5 +228,7 @@ void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strncmp(const char *a, const char *b, size_t n);
+
+#include "hypercall.h"
 
 #endif

@@ -6,7 +6,6 @@
 #define ICR_STARTUP 0x00000600
 #define ICR_LEVEL_ASSERT 0x00004000
 
-extern uint8_t ap_stacks[MAX_CPUS][AP_STACK_SIZE]; /* trampoline.S, not loaded or zeroed */
 static volatile uint32_t aps_alive;
 
 __attribute__((weak)) void guest_ap_main(unsigned cpu_index, uint32_t apic_id) {
@@ -14,11 +13,15 @@ __attribute__((weak)) void guest_ap_main(unsigned cpu_index, uint32_t apic_id) {
   (void)apic_id;
 }
 
-void ap_start(uint32_t cpu_index) {
+void ap_run(uint32_t cpu_index) {
   idt_load();
   lapic_init();
   __atomic_fetch_add(&aps_alive, 1, __ATOMIC_SEQ_CST);
   guest_ap_main(cpu_index, lapic_id());
+}
+
+void ap_start(uint32_t cpu_index) {
+  ap_run(cpu_index);
   for (;;) __asm__ volatile("cli; hlt");
 }
 

@@ -32,12 +32,15 @@ export interface RunOpts {
   /** Called for every stdout chunk with the output so far; may send input. */
   readonly onStdout?: (soFar: string, write: (s: string) => void) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** A command to run bothy under, e.g. ['taskset', '-c', '0']. */
+  readonly wrap?: readonly string[];
 }
 
 export function runBothy(args: readonly string[], opts: RunOpts = {}): Promise<BothyRun> {
   const start = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BOTHY_CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const [cmd, ...pre] = [...(opts.wrap ?? []), process.execPath];
+    const child = spawn(cmd!, [...pre, BOTHY_CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? process.env });
     let stdout = '';
     let stderr = '';
     let killed = false;
