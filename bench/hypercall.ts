@@ -1,6 +1,7 @@
 // (f) Hypercall round trip: the hcbench micro-guest makes N SMCCC_VERSION calls through the port-I/O
 // doorbell (call → bothy reads the registers from kvm_run's sync regs, dispatches, writes x0..x3 back →
-// guest reads the result), against N plain `outb` exits to port 0x80 in the same run and process kind.
+// guest reads the result), against N plain `outb` exits to port 0x80 from a loop of the same instructions
+// (ring-0 code is emulated here at ~1 µs an instruction), in the same run.
 // Each mode runs two counts; the cost is Δt / ΔN, so start-up, boot and exit cancel out.
 
 import { BOTHY_CLI, guestElf } from '../test/support/bothy-process.js';
