@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ActionError } from '../vm/actions.js';
+import { ActionError, type FwRegErrno } from '../vm/actions.js';
 import { httpStatusFor, type ApiErrorCode } from './http-status.js';
 import { describeViolation, type SchemaViolation } from './validation-message.js';
 import { API_PREFIX, vmRoutes, type Perform } from './routes.js';
@@ -22,8 +22,8 @@ export interface BuildApiOptions {
   readonly log?: (line: string) => void;
 }
 
-function errorBody(code: ApiErrorCode, message: string): ErrorBody {
-  return { error: { code, message } };
+function errorBody(code: ApiErrorCode, message: string, errno?: FwRegErrno): ErrorBody {
+  return { error: { code, message, ...(errno !== undefined ? { errno } : {}) } };
 }
 
 function isFastifyError(e: unknown): e is FastifyError {
@@ -31,11 +31,12 @@ function isFastifyError(e: unknown): e is FastifyError {
 }
 
 /** What an error thrown while handling a request becomes on the wire. */
-function classify(e: unknown, body: unknown): { code: ApiErrorCode; message: string } {
-  if (e instanceof ActionError) return { code: e.code, message: e.message };
+function classify(e: unknown, req: { body: unknown; params: unknown }): { code: ApiErrorCode; message: string; errno?: FwRegErrno } {
+  if (e instanceof ActionError) return { code: e.code, message: e.message, ...(e.errno !== undefined ? { errno: e.errno } : {}) };
   if (isFastifyError(e) && e.validation !== undefined && e.validation.length > 0) {
     const first = e.validation[0] as SchemaViolation;
-    return { code: 'bad-request', message: describeViolation(e.validationContext ?? 'body', first, body) };
+    const context = e.validationContext ?? 'body';
+    return { code: 'bad-request', message: describeViolation(context, first, context === 'params' ? req.params : req.body) };
   }
   const status = isFastifyError(e) ? e.statusCode : undefined;
   if (status === 413) return { code: 'body-too-large', message: 'The request body is too large' };
@@ -65,16 +66,17 @@ export function buildApi(perform: Perform, opts: BuildApiOptions = {}): ApiApp {
         title: 'bothy VM control API',
         version: API_VERSION,
         description: 'Control of one running bothy VM, served on a Unix socket (`bothy run --api-sock PATH`, driven by `bothy ctl`). ' +
-          'Every error answers with `{ "error": { "code", "message" } }`.',
+          'Every error answers with `{ "error": { "code", "message" } }`; a firmware-register error (code `fw-reg`) ' +
+          "also carries KVM's `errno` (ENOENT, EINVAL or EBUSY), which picks its status (404, 400, 409).",
       },
       tags: [{ name: 'vm', description: 'the running VM' }, { name: 'api', description: 'this document' }],
     },
   });
 
   app.setErrorHandler((e, req, reply) => {
-    const { code, message } = classify(e, req.body);
+    const { code, message, errno } = classify(e, req);
     if (code === 'internal') log?.(`api: ${req.method} ${req.url} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return reply.code(httpStatusFor(code)).send(errorBody(code, message));
+    return reply.code(httpStatusFor(code, errno)).send(errorBody(code, message, errno));
   });
 
   app.setNotFoundHandler((req, reply) =>

@@ -4,12 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApi, type ApiApp } from './build-api.js';
-import { ActionError, type Action, type ActionErrorCode, type ActionResult, type VmStatus } from '../vm/actions.js';
-import { HTTP_STATUS, API_ERROR_CODES } from './http-status.js';
+import { ActionError, perform as performOnVm, type Action, type ActionErrorCode, type ActionResult, type FwRegErrno, type VmStatus } from '../vm/actions.js';
+import type { Vm } from '../vm/vm.js';
+import { FirmwareRegisters, KVM_REG_ARM_PSCI_VERSION, KVM_REG_ARM_STD_BMAP } from '../hypercalls/firmware-registers.js';
+import { HTTP_STATUS, API_ERROR_CODES, httpStatusFor } from './http-status.js';
 import type { Perform } from './routes.js';
 
 const STATUS: VmStatus = { state: 'running', vcpus: 2, memSize: 256 * 2 ** 20, kernel: '/k/demo.elf', cmdline: 'idle' };
 const UUID = '5a1b2c3d-0000-4000-8000-123456789abc';
+const PSCI = { id: '0x6030000000140000', name: 'KVM_REG_ARM_PSCI_VERSION', value: '0x10003' };
 
 /** A perform() that records what it was asked and answers like a healthy VM (or as `answer` says). */
 function fakeVm(answer?: (a: Action) => Promise<ActionResult>): { perform: Perform; seen: Action[] } {
@@ -22,6 +25,11 @@ function fakeVm(answer?: (a: Action) => Promise<ActionResult>): { perform: Perfo
         return { kind: 'status', status: STATUS };
       case 'vmgenid':
         return { kind: 'vmgenid', uuid: UUID };
+      case 'fw-reg-list':
+        return { kind: 'fw-regs', regs: [PSCI] };
+      case 'fw-reg-get':
+      case 'fw-reg-set':
+        return { kind: 'fw-reg', reg: PSCI };
       default:
         return { kind: 'done' };
     }
@@ -45,6 +53,9 @@ const ROUTES: { req: Req; action: Action }[] = [
   { req: { method: 'PUT', url: '/v1/vm/state', payload: { state: 'running' } }, action: { kind: 'resume' } },
   { req: { method: 'PUT', url: '/v1/vm/snapshot', payload: { dir: '/var/snap/one' } }, action: { kind: 'snapshot', dir: '/var/snap/one' } },
   { req: { method: 'GET', url: '/v1/vm/vmgenid' }, action: { kind: 'vmgenid' } },
+  { req: { method: 'GET', url: '/v1/vm/fw-regs' }, action: { kind: 'fw-reg-list' } },
+  { req: { method: 'GET', url: '/v1/vm/fw-regs/psci-version' }, action: { kind: 'fw-reg-get', reg: 'psci-version' } },
+  { req: { method: 'PUT', url: '/v1/vm/fw-regs/0x6030000000160000', payload: { value: '0' } }, action: { kind: 'fw-reg-set', reg: '0x6030000000160000', value: '0' } },
 ];
 
 function inject(app: ApiApp, r: Req) {
@@ -93,8 +104,16 @@ test('GET /v1/vm/vmgenid answers the UUID', async () => {
   });
 });
 
+test('every route reaches perform() with its action', async () => {
+  const { perform, seen } = fakeVm();
+  await withApp(perform, async (app) => {
+    for (const { req } of ROUTES) assert.ok((await inject(app, req)).statusCode < 300, `${req.method} ${req.url}`);
+    assert.deepEqual(seen, ROUTES.map((r) => r.action));
+  });
+});
+
 // Written out here, not read from the table, so a changed status fails a test.
-const EXPECTED_STATUS: Record<ActionErrorCode, number> = {
+const EXPECTED_STATUS: Record<Exclude<ActionErrorCode, 'fw-reg'>, number> = {
   'bad-request': 400,
   'not-found': 404,
   'bad-state': 409,
@@ -102,6 +121,7 @@ const EXPECTED_STATUS: Record<ActionErrorCode, number> = {
   'no-space': 507,
   'snapshot-failed': 500,
 };
+const EXPECTED_FW_REG_STATUS: Record<FwRegErrno, number> = { ENOENT: 404, EINVAL: 400, EBUSY: 409 };
 
 test('every action error code answers its status and { error: { code, message } }, on every route', async () => {
   for (const [code, status] of Object.entries(EXPECTED_STATUS) as [ActionErrorCode, number][]) {
@@ -118,9 +138,26 @@ test('every action error code answers its status and { error: { code, message } 
   }
 });
 
+test('a fw-reg error answers the status of its errno and carries the errno in the body, on every route', async () => {
+  for (const [errno, status] of Object.entries(EXPECTED_FW_REG_STATUS) as [FwRegErrno, number][]) {
+    const { perform } = fakeVm(async () => {
+      throw new ActionError('fw-reg', `${errno}: KVM said no`, { errno });
+    });
+    await withApp(perform, async (app) => {
+      for (const { req } of ROUTES) {
+        const r = await inject(app, req);
+        assert.equal(r.statusCode, status, `${errno} on ${req.method} ${req.url}`);
+        assert.deepEqual(r.json(), { error: { code: 'fw-reg', message: `${errno}: KVM said no`, errno } });
+      }
+    });
+  }
+});
+
 test('the status table covers every wire error code, and the API-level codes have their statuses', () => {
   assert.deepEqual([...API_ERROR_CODES].sort(), Object.keys(HTTP_STATUS).sort());
-  for (const [code, status] of Object.entries(EXPECTED_STATUS)) assert.equal(HTTP_STATUS[code as ActionErrorCode], status);
+  for (const [code, status] of Object.entries(EXPECTED_STATUS)) assert.equal(HTTP_STATUS[code as keyof typeof EXPECTED_STATUS], status);
+  for (const [errno, status] of Object.entries(EXPECTED_FW_REG_STATUS)) assert.equal(httpStatusFor('fw-reg', errno as FwRegErrno), status);
+  assert.equal(httpStatusFor('bad-state'), 409);
   assert.equal(HTTP_STATUS['unknown-route'], 404);
   assert.equal(HTTP_STATUS.internal, 500);
   assert.equal(HTTP_STATUS['unsupported-media-type'], 415);
@@ -164,6 +201,11 @@ const BAD_BODIES: { url: string; payload: unknown; message: RegExp }[] = [
   { url: '/v1/vm/snapshot', payload: { dir: '' }, message: /^Field 'dir' must not be empty$/ },
   { url: '/v1/vm/snapshot', payload: { dir: 7 }, message: /^Field 'dir' must be of type string \(got 7\)$/ },
   { url: '/v1/vm/snapshot', payload: { directory: '/x' }, message: /'dir'|'directory'/ },
+  { url: '/v1/vm/fw-regs/std-bmap', payload: { value: 1 }, message: /^Field 'value' must be of type string \(got 1\)$/ },
+  { url: '/v1/vm/fw-regs/std-bmap', payload: { value: '-1' }, message: /^Field 'value' must be a u64 written in decimal or 0x-hex, as a string \(got "-1"\)$/ },
+  { url: '/v1/vm/fw-regs/std-bmap', payload: { value: '0x' }, message: /^Field 'value' must be a u64 written in decimal or 0x-hex/ },
+  { url: '/v1/vm/fw-regs/std-bmap', payload: {}, message: /^The request body is missing the required field 'value'$/ },
+  { url: '/v1/vm/fw-regs/std-bmap', payload: { value: '1', force: true }, message: /^The request body has an unknown field 'force'$/ },
 ];
 
 test('invalid bodies are refused with 400 bad-request naming the field, and never reach perform()', async () => {
@@ -229,8 +271,10 @@ test('GET /openapi.json serves the document, and it lists every route the app ha
     assert.deepEqual(doc, JSON.parse(JSON.stringify(app.swagger())));
     assert.equal(doc.openapi, '3.0.3');
     assert.deepEqual(routes.map((x) => `${x.method} ${x.url}`).sort(),
-      ['get /openapi.json', 'get /v1/vm', 'get /v1/vm/vmgenid', 'put /v1/vm/snapshot', 'put /v1/vm/state']);
-    for (const { method, url } of routes) {
+      ['get /openapi.json', 'get /v1/vm', 'get /v1/vm/fw-regs', 'get /v1/vm/fw-regs/:reg', 'get /v1/vm/vmgenid', 'put /v1/vm/fw-regs/:reg',
+        'put /v1/vm/snapshot', 'put /v1/vm/state']);
+    for (const { method, url: route } of routes) {
+      const url = route.replace(/:(\w+)/g, '{$1}');
       const op = doc.paths[url]?.[method];
       assert.ok(op, `${method} ${url} is in the document`);
       assert.equal(typeof op.operationId, 'string');
@@ -248,7 +292,99 @@ test('GET /openapi.json serves the document, and it lists every route the app ha
     assert.match(snap['507'].description, /^no-space: /);
     assert.deepEqual(Object.keys(doc.paths['/v1/vm/vmgenid'].get.responses).sort(), ['200', '404', '500']);
     assert.equal(doc.paths['/v1/vm/snapshot'].put.requestBody.content['application/json'].schema.properties.dir.pattern, '^/');
+    // A fw-reg error's status depends on its errno; each status says which errno it stands for.
+    const put = doc.paths['/v1/vm/fw-regs/{reg}'].put.responses;
+    assert.deepEqual(Object.keys(put).sort(), ['200', '400', '404', '409', '413', '415', '500']);
+    assert.match(put['404'].description, /^fw-reg \(errno ENOENT\): /);
+    assert.match(put['409'].description, /^fw-reg \(errno EBUSY\): /);
+    assert.match(put['400'].description, /bad-request: .*; fw-reg \(errno EINVAL\): /);
+    assert.deepEqual(Object.keys(doc.paths['/v1/vm/fw-regs'].get.responses).sort(), ['200', '500']);
+    assert.deepEqual(doc.components.schemas.ApiError.properties.error.properties.errno.enum, ['ENOENT', 'EINVAL', 'EBUSY']);
+    assert.deepEqual(doc.paths['/v1/vm/fw-regs/{reg}'].get.parameters.map((p: { name: string; in: string; required: boolean }) => [p.name, p.in, p.required]),
+      [['reg', 'path', true]]);
   } finally {
     await app.close();
   }
+});
+
+/** perform() from the VM layer over real firmware registers of a VM that has run (what a Vm holds). */
+function regsVm(regs = new FirmwareRegisters()): Perform {
+  regs.markRan();
+  const vm = { firmwareRegisters: regs } as unknown as Vm;
+  return (a) => performOnVm(vm, a);
+}
+
+test('GET /v1/vm/fw-regs lists every register in KVM_GET_REG_LIST order', async () => {
+  await withApp(regsVm(), async (app) => {
+    const r = await app.inject({ method: 'GET', url: '/v1/vm/fw-regs' });
+    assert.equal(r.statusCode, 200);
+    const regs = r.json().regs as { id: string; name: string; value: string }[];
+    assert.deepEqual(regs.map((x) => x.id), [
+      '0x6030000000140000', '0x6030000000140001', '0x6030000000140002', '0x6030000000140003',
+      '0x6030000000160000', '0x6030000000160001', '0x6030000000160002', '0x6030000000160003',
+    ]);
+    assert.deepEqual(regs[0], PSCI);
+    assert.deepEqual(regs[7], { id: '0x6030000000160003', name: 'KVM_REG_ARM_VENDOR_HYP_BMAP_2', value: '0x0' });
+  });
+});
+
+test('GET /v1/vm/fw-regs/{reg} by short name, KVM name or hex id; anything else is 404 ENOENT', async () => {
+  await withApp(regsVm(), async (app) => {
+    for (const reg of ['psci-version', 'KVM_REG_ARM_PSCI_VERSION', '0x6030000000140000']) {
+      const r = await app.inject({ method: 'GET', url: `/v1/vm/fw-regs/${reg}` });
+      assert.equal(r.statusCode, 200, reg);
+      assert.deepEqual(r.json(), PSCI);
+    }
+    for (const reg of ['nope', '0x6030000000150000']) {
+      const r = await app.inject({ method: 'GET', url: `/v1/vm/fw-regs/${reg}` });
+      assert.equal(r.statusCode, 404, reg);
+      assert.equal(r.json().error.code, 'fw-reg');
+      assert.equal(r.json().error.errno, 'ENOENT');
+      assert.match(r.json().error.message, /^ENOENT: /);
+    }
+  });
+});
+
+test('PUT /v1/vm/fw-regs/{reg}: KVM\'s rules after the run — PSCI version 200, same bitmap 200, changed bitmap 409 EBUSY, bad bits 400 EINVAL', async () => {
+  const regs = new FirmwareRegisters();
+  await withApp(regsVm(regs), async (app) => {
+    const put = (reg: string, value: string) => app.inject({ method: 'PUT', url: `/v1/vm/fw-regs/${reg}`, payload: { value } });
+    let r = await put('psci-version', '0x10001');
+    assert.equal(r.statusCode, 200);
+    assert.deepEqual(r.json(), { ...PSCI, value: '0x10001' });
+    assert.equal(regs.get(KVM_REG_ARM_PSCI_VERSION), 0x10001n);
+
+    r = await put('std-bmap', '1');
+    assert.equal(r.statusCode, 200);
+    assert.equal(r.json().value, '0x1');
+
+    r = await put('std-bmap', '0');
+    assert.equal(r.statusCode, 409);
+    assert.equal(r.json().error.errno, 'EBUSY');
+    assert.match(r.json().error.message, /^EBUSY: KVM_REG_ARM_STD_BMAP: cannot change 0x1 to 0x0/);
+    assert.equal(regs.get(KVM_REG_ARM_STD_BMAP), 1n);
+
+    r = await put('std-bmap', '0x2');
+    assert.equal(r.statusCode, 400);
+    assert.deepEqual([r.json().error.code, r.json().error.errno], ['fw-reg', 'EINVAL']);
+
+    r = await put('psci-version', '18446744073709551616');
+    assert.equal(r.statusCode, 400);
+    assert.equal(r.json().error.errno, 'EINVAL');
+    assert.match(r.json().error.message, /is not a u64 register value/);
+
+    r = await put('0x6030000000140009', '0');
+    assert.equal(r.statusCode, 404);
+    assert.equal(r.json().error.errno, 'ENOENT');
+  });
+});
+
+test('errors other than fw-reg carry no errno', async () => {
+  const { perform } = fakeVm(async () => {
+    throw new ActionError('bad-state', 'stopped');
+  });
+  await withApp(perform, async (app) => {
+    const r = await app.inject({ method: 'GET', url: '/v1/vm/fw-regs' });
+    assert.deepEqual(r.json(), { error: { code: 'bad-state', message: 'stopped' } });
+  });
 });

@@ -3,7 +3,10 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Action, ActionResult } from '../vm/actions.js';
-import { errorResponses, NoContentSchema, SnapshotBodySchema, StateBodySchema, VmStatusSchema, VmgenidSchema } from './schemas.js';
+import {
+  errorResponses, FwRegListSchema, FwRegParamsSchema, FwRegSchema, FwRegSetBodySchema, NoContentSchema, SnapshotBodySchema,
+  StateBodySchema, VmStatusSchema, VmgenidSchema,
+} from './schemas.js';
 
 export type Perform = (action: Action) => Promise<ActionResult>;
 
@@ -66,4 +69,39 @@ export const vmRoutes: FastifyPluginAsyncTypebox<{ perform: Perform }> = async (
       response: { 200: VmgenidSchema, ...errorResponses(['not-found']) },
     },
   }, async () => ({ uuid: (await act(perform, { kind: 'vmgenid' }, 'vmgenid')).uuid }));
+
+  app.get('/vm/fw-regs', {
+    schema: {
+      operationId: 'listFwRegs',
+      summary: "The VM's firmware pseudo-registers",
+      description: 'Every register KVM_GET_REG_LIST would list for the firmware group, with its id, name and current value.',
+      tags: ['vm'],
+      response: { 200: FwRegListSchema, ...errorResponses([]) },
+    },
+  }, async () => ({ regs: [...(await act(perform, { kind: 'fw-reg-list' }, 'fw-regs')).regs] }));
+
+  app.get('/vm/fw-regs/:reg', {
+    schema: {
+      operationId: 'getFwReg',
+      summary: 'Read one firmware pseudo-register (KVM_GET_ONE_REG)',
+      description: 'Answers 404 (fw-reg, errno ENOENT) for anything that is not a firmware register.',
+      tags: ['vm'],
+      params: FwRegParamsSchema,
+      response: { 200: FwRegSchema, ...errorResponses(['bad-request', 'fw-reg']) },
+    },
+  }, async (req) => (await act(perform, { kind: 'fw-reg-get', reg: req.params.reg }, 'fw-reg')).reg);
+
+  app.put('/vm/fw-regs/:reg', {
+    schema: {
+      operationId: 'putFwReg',
+      summary: 'Write one firmware pseudo-register (KVM_SET_ONE_REG)',
+      description: "KVM's rules for a VM that has run: a bitmap may only be written with its current value (else 409, errno EBUSY), " +
+        'a value KVM refuses is 400 (errno EINVAL, checked first), and the PSCI version may change at any time. ' +
+        'Answers the register as it now reads: a WORKAROUND_n write is checked but not stored, so it reads the host\'s level.',
+      tags: ['vm'],
+      params: FwRegParamsSchema,
+      body: FwRegSetBodySchema,
+      response: { 200: FwRegSchema, ...errorResponses([...BODY_ERRORS, 'fw-reg']) },
+    },
+  }, async (req) => (await act(perform, { kind: 'fw-reg-set', reg: req.params.reg, value: req.body.value }, 'fw-reg')).reg);
 };

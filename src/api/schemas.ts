@@ -2,8 +2,8 @@
 // serializes responses with them, and @fastify/swagger publishes them as the OpenAPI document.
 
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
-import type { VmStatus } from '../vm/actions.js';
-import { API_ERROR_CODES, httpStatusFor, type ApiErrorCode } from './http-status.js';
+import { FW_REG_ERRNOS, FW_REG_SHORT_NAMES, type FwRegView, type VmStatus } from '../vm/actions.js';
+import { API_ERROR_CODES, HTTP_STATUS, type ApiErrorCode } from './http-status.js';
 
 /**
  * A string from a fixed set, as a plain JSON Schema `enum`: TypeBox's union of literals becomes an
@@ -13,8 +13,9 @@ function stringEnum<const T extends readonly string[]>(values: T, options: { des
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
 
-/** The only `pattern` in the API; the error formatter recognises it to say "must be an absolute path". */
+/** The error formatter recognises the API's patterns by value to say what they mean in words. */
 export const ABSOLUTE_PATH_PATTERN = '^/';
+export const U64_TEXT_PATTERN = '^(0[xX][0-9a-fA-F]+|[0-9]+)$';
 
 export const VmStatusSchema = Type.Object(
   {
@@ -48,12 +49,42 @@ export const VmgenidSchema = Type.Object(
   { additionalProperties: false, description: "The VM's Generation ID" },
 );
 
+export const FwRegSchema = Type.Object(
+  {
+    id: Type.String({ description: 'the KVM ONE_REG id, 16 hex digits (0x6030000000140000)' }),
+    name: Type.String({ description: "KVM's name for the register (KVM_REG_ARM_PSCI_VERSION)" }),
+    value: Type.String({ description: 'what KVM_GET_ONE_REG reads now, 0x-hex' }),
+  },
+  { additionalProperties: false, description: 'A firmware pseudo-register (KVM/arm64 semantics)' },
+);
+
+export const FwRegListSchema = Type.Object(
+  { regs: Type.Array(FwRegSchema, { description: 'every firmware pseudo-register, in KVM_GET_REG_LIST order' }) },
+  { additionalProperties: false, description: "The VM's firmware pseudo-registers" },
+);
+
+export const FwRegParamsSchema = Type.Object(
+  {
+    reg: Type.String({
+      minLength: 1,
+      description: `the register: its 0x-hex id, KVM's name, or a short name (${FW_REG_SHORT_NAMES.join(', ')}), any case`,
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const FwRegSetBodySchema = Type.Object(
+  { value: Type.String({ pattern: U64_TEXT_PATTERN, description: 'the u64 to write, decimal or 0x-hex' }) },
+  { additionalProperties: false },
+);
+
 export const ErrorBodySchema = Type.Object(
   {
     error: Type.Object(
       {
         code: stringEnum(API_ERROR_CODES),
         message: Type.String({ description: 'what was wrong and what to do' }),
+        errno: Type.Optional(stringEnum(FW_REG_ERRNOS, { description: "code fw-reg only: KVM's errno for the register access" })),
       },
       { additionalProperties: false },
     ),
@@ -73,6 +104,14 @@ const ERROR_MEANING: Record<ApiErrorCode, string> = {
   'snapshot-failed': 'the snapshot could not be written (the message says why)',
   internal: 'an unexpected failure (the message says what)',
   'no-space': 'the disk filled up while writing the snapshot',
+  'fw-reg': 'the firmware-register access failed as KVM would fail it (errno below)',
+};
+
+/** What each errno of a fw-reg error means (fw-pseudo-registers.rst). */
+const ERRNO_MEANING: Record<(typeof FW_REG_ERRNOS)[number], string> = {
+  ENOENT: 'no such firmware register',
+  EINVAL: 'a value KVM refuses for this register',
+  EBUSY: 'a bitmap change after the VM has run',
 };
 
 /**
@@ -80,16 +119,20 @@ const ERROR_MEANING: Record<ApiErrorCode, string> = {
  * each by reference to the shared ErrorBodySchema (added to the app with addSchema).
  */
 export function errorResponses(codes: readonly ApiErrorCode[]): Record<number, TUnsafe<ErrorBody>> {
-  const byStatus = new Map<number, ApiErrorCode[]>();
-  for (const code of [...codes, 'internal' as const]) {
-    const status = httpStatusFor(code);
+  const byStatus = new Map<number, string[]>();
+  const add = (status: number, line: string): void => {
     const list = byStatus.get(status) ?? [];
-    if (!list.includes(code)) list.push(code);
+    if (!list.includes(line)) list.push(line);
     byStatus.set(status, list);
+  };
+  for (const code of [...codes, 'internal' as const]) {
+    const s = HTTP_STATUS[code];
+    if (typeof s === 'number') add(s, `${code}: ${ERROR_MEANING[code]}`);
+    else for (const errno of FW_REG_ERRNOS) add(s[errno], `${code} (errno ${errno}): ${ERRNO_MEANING[errno]}`);
   }
   return Object.fromEntries([...byStatus].map(([status, list]) => [
     status,
-    Type.Unsafe<ErrorBody>({ $ref: 'ApiError#', description: list.map((c) => `${c}: ${ERROR_MEANING[c]}`).join('; ') }),
+    Type.Unsafe<ErrorBody>({ $ref: 'ApiError#', description: list.join('; ') }),
   ]));
 }
 
@@ -97,9 +140,12 @@ export const NoContentSchema = Type.Null({ description: 'Done' });
 
 export type StateBody = Static<typeof StateBodySchema>;
 export type SnapshotBody = Static<typeof SnapshotBodySchema>;
+export type FwRegSetBody = Static<typeof FwRegSetBodySchema>;
 export type ErrorBody = Static<typeof ErrorBodySchema>;
 
 // The wire schema and the VM's own type must not drift apart.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const vmStatusMatches: Same<Static<typeof VmStatusSchema>, VmStatus> = true;
 void vmStatusMatches;
+const fwRegMatches: Same<Static<typeof FwRegSchema>, FwRegView> = true;
+void fwRegMatches;

@@ -1,7 +1,7 @@
 // Turns a request-validation failure (Ajv's error objects, as fastify hands them over) into one
 // sentence that names the field that was wrong and says what it should be.
 
-import { ABSOLUTE_PATH_PATTERN } from './schemas.js';
+import { ABSOLUTE_PATH_PATTERN, U64_TEXT_PATTERN } from './schemas.js';
 
 /** The part of an Ajv ErrorObject this needs; fastify types `error.validation` this loosely. */
 export interface SchemaViolation {
@@ -46,6 +46,7 @@ export function describeViolation(context: string, v: SchemaViolation, data: unk
       return `${where} must be ${v.params['type'] === 'object' ? 'a JSON object' : `of type ${String(v.params['type'])}`}${got(value)}`;
     case 'pattern':
       if (v.params['pattern'] === ABSOLUTE_PATH_PATTERN) return `${where} must be an absolute path (starting with /)${got(value)}`;
+      if (v.params['pattern'] === U64_TEXT_PATTERN) return `${where} must be a u64 written in decimal or 0x-hex, as a string${got(value)}`;
       return `${where} must match ${String(v.params['pattern'])}${got(value)}`;
     case 'minLength':
       return `${where} must not be empty`;

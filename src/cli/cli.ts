@@ -15,6 +15,8 @@ import { EXIT } from './exit-codes.js';
 import { KvmError } from '../kvm/kvm-error.js';
 import { LoaderError } from '../arch/x86_64/kernel-image.js';
 import { VmConfigError } from '../vm/vm-config.js';
+import { FwRegError } from '../hypercalls/fw-reg-error.js';
+import { addHypercallOptions, addMaskHypercallsOption } from './hypercall-options.js';
 
 function exitCodeForError(e: unknown): number {
   if (e instanceof CliError) return e.exitCode;
@@ -22,7 +24,8 @@ function exitCodeForError(e: unknown): number {
   if (e instanceof LoaderError) return EXIT.BAD_INPUT;
   if (e instanceof SnapshotError) return e.code === 'missing' ? EXIT.NO_INPUT : EXIT.BAD_INPUT;
   if (e instanceof ApiServerError) return EXIT.USAGE;
-  if (e instanceof VmConfigError || e instanceof RangeError) return EXIT.USAGE;
+  // Hypercall options are checked before the VM is built; one that still reaches KVM's rules is bad input too.
+  if (e instanceof VmConfigError || e instanceof RangeError || e instanceof FwRegError) return EXIT.USAGE;
   return EXIT.FAILURE;
 }
 
@@ -43,27 +46,27 @@ export async function main(argv: string[]): Promise<number> {
         `${EXIT.USAGE} for bad options, ${EXIT.BAD_INPUT} for a malformed kernel, ${EXIT.NO_INPUT} for a missing file, ` +
         `${EXIT.UNAVAILABLE} when /dev/kvm is unusable.`),
   );
-  addApiSockOption(addSuperviseOptions(program.commands.at(-1)!))
+  addApiSockOption(addSuperviseOptions(addHypercallOptions(program.commands.at(-1)!)))
     .action(async (o: RunOptions) => {
       code = await runCommand(o);
     });
 
-  addApiSockOption(addSuperviseOptions(program
+  addApiSockOption(addMaskHypercallsOption(addSuperviseOptions(program
     .command('restore')
     .description('Start a VM from a snapshot directory (written by `bothy ctl … snapshot DIR`), console on stdio.\n' +
       'The restored VM gets a new VM Generation ID, written and signalled before it runs.')
     .argument('<dir>', 'snapshot directory')
-    .option('--vmgenid <id>', 'the restored VM\'s new generation ID: auto (random) or a UUID', 'auto')))
+    .option('--vmgenid <id>', 'the restored VM\'s new generation ID: auto (random) or a UUID', 'auto'))))
     .action(async (dir: string, o: RestoreOptions) => {
       code = await restoreCommand(dir, o);
     });
 
-  addSuperviseOptions(program
+  addMaskHypercallsOption(addSuperviseOptions(program
     .command('clone')
     .description('Start N VMs from one snapshot in this process; they share its memory copy-on-write and each\n' +
       'gets its own new VM Generation ID. Each console line is prefixed with [clone K]. Exits when every clone has ended.')
     .argument('<dir>', 'snapshot directory')
-    .requiredOption('--count <n>', 'how many clones'))
+    .requiredOption('--count <n>', 'how many clones')))
     .action(async (dir: string, o: Omit<RestoreOptions, 'vmgenid' | 'apiSock'> & { count: string }) => {
       code = await cloneCommand(dir, o);
     });

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer, type ApiServer } from '../api/api-server.js';
 import type { Perform } from '../api/routes.js';
-import { ActionError, type Action, type VmStatus } from '../vm/actions.js';
+import { ActionError, perform as performOnVm, type Action, type VmStatus } from '../vm/actions.js';
+import type { Vm } from '../vm/vm.js';
+import { FirmwareRegisters } from '../hypercalls/firmware-registers.js';
 import { BOTHY_CLI } from '../../test/support/bothy-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bothy-ctl-'));
@@ -18,9 +20,12 @@ const UUID = '0f8a3c9e-8b5e-4d3b-9a57-2c1e7d4b6a10';
 
 let seen: Action[] = [];
 let failWith: ActionError | undefined;
+/** Real firmware registers of a VM that has run, behind the fw-reg actions. */
+let regsVm: Vm;
 const perform: Perform = async (a) => {
   seen.push(a);
   if (failWith) throw failWith;
+  if (a.kind.startsWith('fw-reg')) return performOnVm(regsVm, a);
   if (a.kind === 'status') return { kind: 'status', status: STATUS };
   if (a.kind === 'vmgenid') return { kind: 'vmgenid', uuid: UUID };
   return { kind: 'done' };
@@ -32,6 +37,9 @@ async function api(): Promise<string> {
   server ??= await startApiServer({ socketPath: sock, perform });
   seen = [];
   failWith = undefined;
+  const regs = new FirmwareRegisters();
+  regs.markRan();
+  regsVm = { firmwareRegisters: regs } as unknown as Vm;
   return sock;
 }
 after(() => server?.close());
@@ -137,5 +145,77 @@ test('usage errors exit 64: no --api-sock, no action, snapshot without DIR, unkn
   }
   const help = await bothy(['ctl', '--help']);
   assert.equal(help.code, 0);
-  for (const word of ['status', 'pause', 'resume', 'vmgenid', 'snapshot <dir>', '--api-sock', '--json']) assert.ok(help.stdout.includes(word), word);
+  for (const word of ['status', 'pause', 'resume', 'vmgenid', 'snapshot <dir>', 'fw-reg', '--api-sock', '--json']) assert.ok(help.stdout.includes(word), word);
+  const fwHelp = await bothy(['ctl', 'fw-reg', '--help']);
+  assert.equal(fwHelp.code, 0);
+  for (const word of ['list', 'get <reg>', 'set <reg> <value>', 'EBUSY']) assert.ok(fwHelp.stdout.includes(word), word);
+});
+
+test('fw-reg list prints id, name and value per register; --json prints the API answer', async () => {
+  const s = await api();
+  let r = await bothy(['ctl', '--api-sock', s, 'fw-reg', 'list']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines.length, 9);
+  assert.equal(lines[0], '0x6030000000140000  KVM_REG_ARM_PSCI_VERSION             0x10003');
+  assert.equal(lines[7], '0x6030000000160003  KVM_REG_ARM_VENDOR_HYP_BMAP_2        0x0');
+  r = await bothy(['ctl', '--api-sock', s, '--json', 'fw-reg', 'list']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).regs.length, 8);
+  assert.deepEqual(seen, [{ kind: 'fw-reg-list' }, { kind: 'fw-reg-list' }]);
+});
+
+test('fw-reg get prints the value alone; set prints what the register now reads', async () => {
+  const s = await api();
+  let r = await bothy(['ctl', '--api-sock', s, 'fw-reg', 'get', 'vendor-hyp-bmap']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '0x3\n');
+  r = await bothy(['ctl', 'fw-reg', 'set', 'KVM_REG_ARM_PSCI_VERSION', '0x10001', '--api-sock', s]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'KVM_REG_ARM_PSCI_VERSION = 0x10001\n');
+  r = await bothy(['ctl', '--api-sock', s, 'fw-reg', 'get', '0x6030000000140000']);
+  assert.equal(r.stdout, '0x10001\n');
+  assert.deepEqual(seen, [
+    { kind: 'fw-reg-get', reg: 'vendor-hyp-bmap' },
+    { kind: 'fw-reg-set', reg: 'KVM_REG_ARM_PSCI_VERSION', value: '0x10001' },
+    { kind: 'fw-reg-get', reg: '0x6030000000140000' },
+  ]);
+});
+
+test('a register refusal prints KVM\'s errno first and exits 1; --json shows the errno field', async () => {
+  const s = await api();
+  let r = await bothy(['ctl', '--api-sock', s, 'fw-reg', 'set', 'std-bmap', '0']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^bothy: EBUSY: KVM_REG_ARM_STD_BMAP: cannot change 0x1 to 0x0 .*after the VM has run/);
+  assert.equal(r.stdout, '');
+  noStack(r);
+  r = await bothy(['ctl', '--api-sock', s, '--json', 'fw-reg', 'set', 'std-bmap', '2']);
+  assert.equal(r.code, 1);
+  const body = JSON.parse(r.stdout);
+  assert.equal(body.error.code, 'fw-reg');
+  assert.equal(body.error.errno, 'EINVAL');
+  assert.match(r.stderr, /^bothy: EINVAL: /);
+  // An id that is well formed but no firmware register is the VM's answer, ENOENT.
+  r = await bothy(['ctl', '--api-sock', s, 'fw-reg', 'get', '0x6030000000140007']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^bothy: ENOENT: Register 0x6030000000140007 is not a firmware pseudo-register/);
+});
+
+test('a register name or value that can never be right is a usage error, exit 64, and nothing is sent', async () => {
+  const s = await api();
+  const cases: [string[], RegExp][] = [
+    [['get', 'psci'], /^bothy: ENOENT: 'psci' is not a firmware register; name one of psci-version, /],
+    [['set', 'bogus', '1'], /^bothy: ENOENT: 'bogus' is not a firmware register/],
+    [['set', 'std-bmap', 'lots'], /^bothy: EINVAL: 'lots' is not a u64 register value/],
+    [['set', 'std-bmap', '0x1ffffffffffffffff'], /^bothy: EINVAL: /],
+    [['set', 'std-bmap'], /missing required argument 'value'/],
+    [['frob'], /unknown command 'frob'/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await bothy(['ctl', '--api-sock', s, 'fw-reg', ...args]);
+    assert.equal(r.code, 64, args.join(' '));
+    assert.match(r.stderr, re);
+    noStack(r);
+  }
+  assert.deepEqual(seen, []);
 });

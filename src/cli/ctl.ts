@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { assertNever } from '../binary/assert-never.js';
-import type { Action } from '../vm/actions.js';
+import { ActionError, parseFwReg, parseFwRegValue, type Action, type FwRegView } from '../vm/actions.js';
 import { CliError } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
 
@@ -88,6 +88,25 @@ function formatStatus(body: unknown): string {
   return rows.map(([k, v]) => `${`${k}:`.padEnd(9)}${v}\n`).join('');
 }
 
+function formatFwRegs(body: unknown): string {
+  const regs = (body as { regs: FwRegView[] }).regs;
+  const width = Math.max(0, ...regs.map((r) => r.name.length));
+  return regs.map((r) => `${r.id}  ${r.name.padEnd(width)}  ${r.value}\n`).join('');
+}
+
+/** A register or value this bothy could never accept is a usage error here, before anything is sent. */
+function checkFwRegInput(reg: string, value?: string): void {
+  try {
+    parseFwReg(reg);
+    if (value !== undefined) parseFwRegValue(value);
+  } catch (e) {
+    if (e instanceof ActionError) throw new CliError(EXIT.USAGE, e.message);
+    throw e;
+  }
+}
+
+const fwRegPath = (reg: string): string => `/v1/vm/fw-regs/${encodeURIComponent(reg.trim())}`;
+
 /** Sends one action, prints the answer, and returns the exit code (API refusals throw a CliError). */
 export async function ctlCommand(action: Action, o: CtlOptions, out: (s: string) => void = (s) => void process.stdout.write(s)): Promise<number> {
   const sock = o.apiSock;
@@ -114,6 +133,20 @@ export async function ctlCommand(action: Action, o: CtlOptions, out: (s: string)
       human = () => `Snapshot written to ${dir}\n`;
       break;
     }
+    case 'fw-reg-list':
+      answer = await call(sock, 'GET', '/v1/vm/fw-regs');
+      human = (a) => formatFwRegs(a.body);
+      break;
+    case 'fw-reg-get':
+      checkFwRegInput(action.reg);
+      answer = await call(sock, 'GET', fwRegPath(action.reg));
+      human = (a) => `${(a.body as FwRegView).value}\n`;
+      break;
+    case 'fw-reg-set':
+      checkFwRegInput(action.reg, action.value);
+      answer = await call(sock, 'PUT', fwRegPath(action.reg), { value: action.value.trim() });
+      human = (a) => `${(a.body as FwRegView).name} = ${(a.body as FwRegView).value}\n`;
+      break;
     default:
       return assertNever(action, 'ctl action');
   }
@@ -145,5 +178,25 @@ export function addCtlCommand(program: Command, setExitCode: (code: number) => v
     .argument('<dir>', 'directory to write (relative paths are taken from here)')
     .action(async (dir: string, _o: unknown, cmd: Command) => {
       setExitCode(await ctlCommand({ kind: 'snapshot', dir }, cmd.optsWithGlobals<CtlOptions>()));
+    });
+  const fw = ctl
+    .command('fw-reg')
+    .description("the VM's firmware pseudo-registers, with KVM/arm64's ONE_REG semantics; a refusal prints KVM's errno " +
+      '(ENOENT no such register, EINVAL a refused value, EBUSY a bitmap change after the VM has run)');
+  fw.command('list').description('every register: id, name, value (0x-hex)').action(run({ kind: 'fw-reg-list' }));
+  fw
+    .command('get')
+    .description('print one register\'s value (0x-hex)')
+    .argument('<reg>', 'a name (KVM_REG_ARM_PSCI_VERSION, psci-version, std-bmap, …) or a 0x-hex id')
+    .action(async (reg: string, _o: unknown, cmd: Command) => {
+      setExitCode(await ctlCommand({ kind: 'fw-reg-get', reg }, cmd.optsWithGlobals<CtlOptions>()));
+    });
+  fw
+    .command('set')
+    .description('write one register (KVM_SET_ONE_REG) and print what it now reads')
+    .argument('<reg>', 'a name (KVM_REG_ARM_PSCI_VERSION, psci-version, std-bmap, …) or a 0x-hex id')
+    .argument('<value>', 'a u64, decimal or 0x-hex')
+    .action(async (reg: string, value: string, _o: unknown, cmd: Command) => {
+      setExitCode(await ctlCommand({ kind: 'fw-reg-set', reg, value }, cmd.optsWithGlobals<CtlOptions>()));
     });
 }
