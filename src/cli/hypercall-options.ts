@@ -4,8 +4,7 @@
 
 import type { Command } from 'commander';
 import {
-  FirmwareRegisters, KVM_FW_BITMAP_MASKS, KVM_REG_ARM_STD_BMAP, KVM_REG_ARM_STD_HYP_BMAP, KVM_REG_ARM_VENDOR_HYP_BMAP,
-  KVM_REG_ARM_VENDOR_HYP_BMAP_2, type FwBitmapName,
+  FirmwareRegisters, KVM_FW_BITMAP_MASKS, FW_BITMAP_REG_ID, type FwBitmapName,
 } from '../hypercalls/firmware-registers.js';
 import { FwRegError } from '../hypercalls/fw-reg-error.js';
 import { HypercallError } from '../hypercalls/hypercall-error.js';
@@ -27,13 +26,6 @@ export interface HypercallCliOptions {
 }
 
 export type FwRegWrite = NonNullable<HypercallOptions['fwRegs']>[number];
-
-const BITMAP_REG: Readonly<Record<FwBitmapName, bigint>> = {
-  STD: KVM_REG_ARM_STD_BMAP,
-  STD_HYP: KVM_REG_ARM_STD_HYP_BMAP,
-  VENDOR_HYP: KVM_REG_ARM_VENDOR_HYP_BMAP,
-  VENDOR_HYP_2: KVM_REG_ARM_VENDOR_HYP_BMAP_2,
-};
 
 const FEATURE_NAMES = Object.keys(HYPERCALL_FEATURES).join(', ');
 const VENDOR_UIDS = Object.keys(VENDOR_HYP_UID_REGS) as VendorHypUid[];
@@ -133,7 +125,7 @@ export function hypercallOptionsFrom(o: HypercallCliOptions): HypercallOptions |
   const touched = [...new Set(toggles.map((t) => t.bitmap))];
   const fwRegs: FwRegWrite[] = [
     ...writes.map(({ id, value }) => ({ id, value })),
-    ...touched.map((b) => ({ id: BITMAP_REG[b], value: scratch.bitmap(b) })),
+    ...touched.map((b) => ({ id: FW_BITMAP_REG_ID[b], value: scratch.bitmap(b) })),
   ];
 
   if (supported === undefined && fwRegs.length === 0 && vendorUid === undefined) return undefined;

@@ -119,6 +119,14 @@ const BITMAP_REG_NAME: Readonly<Record<FwBitmapName, string>> = {
   VENDOR_HYP_2: 'KVM_REG_ARM_VENDOR_HYP_BMAP_2',
 };
 
+/** The register that holds each bitmap. */
+export const FW_BITMAP_REG_ID: Readonly<Record<FwBitmapName, bigint>> = {
+  STD: KVM_REG_ARM_STD_BMAP,
+  STD_HYP: KVM_REG_ARM_STD_HYP_BMAP,
+  VENDOR_HYP: KVM_REG_ARM_VENDOR_HYP_BMAP,
+  VENDOR_HYP_2: KVM_REG_ARM_VENDOR_HYP_BMAP_2,
+};
+
 /** Function ids gated by one bitmap bit (kvm_smccc_test_fw_bmap; DISCOVER_IMPL is VMM-served and gated here too). */
 const GATED_FIDS: ReadonlyMap<number, readonly [FwBitmapName, number]> = new Map([
   [ARM_SMCCC_TRNG_VERSION, ['STD', KVM_REG_ARM_STD_BIT_TRNG_V1_0]],

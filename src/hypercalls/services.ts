@@ -5,15 +5,12 @@ import { HypercallDispatcher } from './dispatcher.js';
 import {
   FirmwareRegisters,
   KVM_REG_ARM_STD_BIT_TRNG_V1_0,
-  KVM_REG_ARM_STD_BMAP,
   KVM_REG_ARM_STD_HYP_BIT_PV_TIME,
-  KVM_REG_ARM_STD_HYP_BMAP,
   KVM_REG_ARM_VENDOR_HYP_BIT_DISCOVER_IMPL_CPUS,
   KVM_REG_ARM_VENDOR_HYP_BIT_DISCOVER_IMPL_VER,
   KVM_REG_ARM_VENDOR_HYP_BIT_FUNC_FEAT,
   KVM_REG_ARM_VENDOR_HYP_BIT_PTP,
-  KVM_REG_ARM_VENDOR_HYP_BMAP,
-  KVM_REG_ARM_VENDOR_HYP_BMAP_2,
+  FW_BITMAP_REG_ID,
   type FwBitmapName,
 } from './firmware-registers.js';
 import { GunyahIdentifyService, type GunyahFlags } from './gunyah-identify.js';
@@ -90,13 +87,6 @@ export function parseHypercallToggles(text: string): HypercallToggle[] {
   return out;
 }
 
-const BITMAP_REG: Readonly<Record<FwBitmapName, bigint>> = {
-  STD: KVM_REG_ARM_STD_BMAP,
-  STD_HYP: KVM_REG_ARM_STD_HYP_BMAP,
-  VENDOR_HYP: KVM_REG_ARM_VENDOR_HYP_BMAP,
-  VENDOR_HYP_2: KVM_REG_ARM_VENDOR_HYP_BMAP_2,
-};
-
 /**
  * Applies toggles through the registers' SET path, so the usual FwRegError applies: EINVAL for a bit this
  * configuration does not support, EBUSY once the VM has run.
@@ -105,6 +95,6 @@ export function applyHypercallToggles(regs: FirmwareRegisters, toggles: readonly
   for (const t of toggles) {
     const bit = 1n << BigInt(t.bit);
     const cur = regs.bitmap(t.bitmap);
-    regs.set(BITMAP_REG[t.bitmap], t.on ? cur | bit : cur & ~bit);
+    regs.set(FW_BITMAP_REG_ID[t.bitmap], t.on ? cur | bit : cur & ~bit);
   }
 }
