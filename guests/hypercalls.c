@@ -35,13 +35,6 @@ static const struct hvc_info false_info[] = {
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define NOT_SUPPORTED ((uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED)
 
-static unsigned checks, passed;
-
-static void check(bool ok) {
-  checks++;
-  if (ok) passed++;
-}
-
 static struct smccc_res hvc(const char *name, uint32_t fid, uint64_t arg) {
   struct smccc_res r = smccc_call1(fid, arg);
   printf("hvc %s fid=0x%08x a0=0x%lx", name, fid, r.a0);
@@ -50,7 +43,7 @@ static struct smccc_res hvc(const char *name, uint32_t fid, uint64_t arg) {
 
 static void verdict(bool ok) {
   printf(" %s\n", ok ? "ok" : "FAIL");
-  check(ok);
+  check_count(ok);
 }
 
 /* want_supported: the call must answer anything but NOT_SUPPORTED; otherwise exactly NOT_SUPPORTED. */
@@ -78,6 +71,7 @@ static void check_gunyah_identify(void) {
 }
 
 int guest_main(void) {
+  check_begin("hypercalls");
   bool disabled = cmdline_has_word("stage=disabled");
   bool enabled = cmdline_has_word("stage=enabled");
   bool uid_kvm = cmdline_has_word("uid=kvm");
@@ -105,6 +99,5 @@ int guest_main(void) {
     check_gunyah_identify();
   }
 
-  printf("hypercalls: %u/%u ok\n", passed, checks);
-  return passed == checks ? EXIT_OK : EXIT_FAIL;
+  return check_summary();
 }

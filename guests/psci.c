@@ -13,16 +13,6 @@ static volatile uint32_t ap_runs;
 static volatile uint32_t ap_context_ok;
 static volatile int32_t ap_affinity_seen = -100;
 
-static unsigned checks, passed;
-
-static void check(bool ok, const char *what) {
-  checks++;
-  if (ok) passed++;
-  printf("psci: %s %s\n", what, ok ? "ok" : "FAIL");
-}
-
-static int64_t ret(struct smccc_res r) { return (int64_t)r.a0; }
-
 void guest_ap_main(unsigned cpu_index, uint32_t apic_id) {
   const struct psci_context *c = psci_cpu_context(cpu_index);
   bool ok = c && c->cpu_index == cpu_index && c->apic_id == apic_id && c->entry_gprs == 0 &&
@@ -71,31 +61,31 @@ static void start_target(unsigned round) {
   check(a == PSCI_0_2_AFFINITY_LEVEL_OFF, "AFFINITY_INFO is OFF after CPU_OFF");
 }
 
-_Noreturn static void finish(bool ok) {
-  printf("psci: %u/%u ok\n", passed, checks);
-  if (!ok) guest_exit(EXIT_FAIL);
+_Noreturn static void finish(void) {
+  if (check_summary() != EXIT_OK) guest_exit(EXIT_FAIL);
   if (cmdline_has_word("end=off")) {
     printf("psci: SYSTEM_OFF\n");
     struct smccc_res r = smccc_call0(PSCI_0_2_FN_SYSTEM_OFF);
-    printf("psci: SYSTEM_OFF returned %ld\n", ret(r));
+    printf("psci: SYSTEM_OFF returned %ld\n", smccc_a0(r));
     guest_exit(EXIT_UNREACHABLE);
   }
   if (cmdline_has_word("end=reset")) {
     printf("psci: SYSTEM_RESET\n");
     struct smccc_res r = smccc_call0(PSCI_0_2_FN_SYSTEM_RESET);
-    printf("psci: SYSTEM_RESET returned %ld\n", ret(r));
+    printf("psci: SYSTEM_RESET returned %ld\n", smccc_a0(r));
     guest_exit(EXIT_UNREACHABLE);
   }
   if (cmdline_has_word("end=reset2")) {
     printf("psci: SYSTEM_RESET2(0, 0)\n");
     struct smccc_res r = smccc_call2(PSCI_1_1_FN64_SYSTEM_RESET2, PSCI_1_1_RESET_TYPE_SYSTEM_WARM_RESET, 0);
-    printf("psci: SYSTEM_RESET2 returned %ld\n", ret(r));
+    printf("psci: SYSTEM_RESET2 returned %ld\n", smccc_a0(r));
     guest_exit(EXIT_UNREACHABLE);
   }
   guest_exit(EXIT_OK);
 }
 
 int guest_main(void) {
+  check_begin("psci");
   if (acpi.cpu_count < 2) {
     printf("psci: needs 2 vCPUs, the MADT lists %u (run with --vcpus 2)\n", acpi.cpu_count);
     return EXIT_FAIL;
@@ -106,8 +96,8 @@ int guest_main(void) {
   check(v.a0 >= PSCI_VERSION(1, 0) && v.a0 <= 0xffffffffu, "PSCI_VERSION is 1.x");
 
   struct smccc_res f = smccc_call1(PSCI_1_0_FN_PSCI_FEATURES, PSCI_0_2_FN64_CPU_ON);
-  printf("psci: PSCI_FEATURES(CPU_ON) = %ld\n", ret(f));
-  check(ret(f) == PSCI_RET_SUCCESS, "PSCI_FEATURES(CPU_ON) is 0");
+  printf("psci: PSCI_FEATURES(CPU_ON) = %ld\n", smccc_a0(f));
+  check(smccc_a0(f) == PSCI_RET_SUCCESS, "PSCI_FEATURES(CPU_ON) is 0");
 
   int a = psci_affinity_info(TARGET_APIC);
   printf("psci: AFFINITY_INFO(%u) before CPU_ON = %d\n", TARGET_APIC, a);
@@ -129,5 +119,5 @@ int guest_main(void) {
   printf("psci: AFFINITY_INFO(%u) = %d\n", MISSING_APIC, a);
   check(a == PSCI_RET_INVALID_PARAMS, "AFFINITY_INFO of a missing cpu is INVALID_PARAMS");
 
-  finish(passed == checks);
+  finish();
 }

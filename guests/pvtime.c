@@ -14,35 +14,23 @@ _Static_assert(sizeof(struct pvclock_vcpu_stolen_time) == PVTIME_RECORD_SIZE, "D
 
 #define PRINTS_PER_SECOND 4
 
-static unsigned checks, passed;
-
-static void check(bool ok, const char *what) {
-  checks++;
-  if (ok) passed++;
-  printf("pvtime: %s %s\n", what, ok ? "ok" : "FAIL");
-}
-
-static int64_t ret(struct smccc_res r) { return (int64_t)r.a0; }
-
 int guest_main(void) {
+  check_begin("pvtime");
   uint64_t seconds = 3;
   cmdline_get_u64("seconds", &seconds);
 
   struct smccc_res r = smccc_call1(ARM_SMCCC_ARCH_FEATURES_FUNC_ID, ARM_SMCCC_HV_PV_TIME_FEATURES);
-  printf("pvtime: ARCH_FEATURES(PV_TIME_FEATURES) = %ld\n", ret(r));
-  check(ret(r) == SMCCC_RET_SUCCESS, "ARCH_FEATURES(PV_TIME_FEATURES) is 0");
+  printf("pvtime: ARCH_FEATURES(PV_TIME_FEATURES) = %ld\n", smccc_a0(r));
+  check(smccc_a0(r) == SMCCC_RET_SUCCESS, "ARCH_FEATURES(PV_TIME_FEATURES) is 0");
   r = smccc_call1(ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_ST);
-  printf("pvtime: PV_TIME_FEATURES(PV_TIME_ST) = %ld\n", ret(r));
-  check(ret(r) == SMCCC_RET_SUCCESS, "PV_TIME_FEATURES(PV_TIME_ST) is 0");
+  printf("pvtime: PV_TIME_FEATURES(PV_TIME_ST) = %ld\n", smccc_a0(r));
+  check(smccc_a0(r) == SMCCC_RET_SUCCESS, "PV_TIME_FEATURES(PV_TIME_ST) is 0");
 
   r = smccc_call0(ARM_SMCCC_HV_PV_TIME_ST);
   uint64_t want = PVTIME_START + (uint64_t)PVTIME_RECORD_SIZE * lapic_id(); /* bothy: APIC id = vCPU index */
   printf("pvtime: PV_TIME_ST = 0x%lx (want 0x%lx)\n", r.a0, want);
   check(r.a0 == want, "PV_TIME_ST is this vCPU's record");
-  if (r.a0 != want) {
-    printf("pvtime: %u/%u ok\n", passed, checks);
-    return EXIT_FAIL;
-  }
+  if (r.a0 != want) return check_summary();
 
   const volatile struct pvclock_vcpu_stolen_time *st = (const volatile void *)(uintptr_t)r.a0;
   printf("pvtime: revision %u attributes %u stolen %lu\n", st->revision, st->attributes, st->stolen_time);
@@ -62,6 +50,5 @@ int guest_main(void) {
   }
   printf("pvtime: %lu ns stolen over %lu s\n", last - first, seconds);
   check(monotonic, "stolen time never decreases");
-  printf("pvtime: %u/%u ok\n", passed, checks);
-  return passed == checks ? EXIT_OK : EXIT_FAIL;
+  return check_summary();
 }

@@ -32,6 +32,8 @@ static inline struct smccc_res smccc_call2(uint32_t fid, uint64_t a1, uint64_t a
 static inline struct smccc_res smccc_call3(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3) {
   return smccc_call(fid, a1, a2, a3, 0, 0, 0);
 }
+/* x0 as the signed return code it usually is (SMCCC_RET_*, PSCI_RET_*, TRNG_*). */
+static inline int64_t smccc_a0(struct smccc_res r) { return (int64_t)r.a0; }
 
 /* ---- function id encoding (SMCCC DEN0028 §2.5) ---- */
 

@@ -220,6 +220,20 @@ const struct user_fault *user_last_fault(void);
 unsigned smp_start_aps(unsigned timeout_ms);
 /* The other way to start an AP, PSCI CPU_ON: psci_cpu_on() in hypercall.h, with every SMCCC call. */
 
+/* ---- self-checks (check.c) ---- */
+
+/* Names the program in every check line and resets the counts; call it before the first check. BSP only:
+ * the counts are not atomic. */
+void check_begin(const char *prefix);
+/* Counts one check and prints "<prefix>: <what> ok" or "<prefix>: <what> FAIL". */
+void check(bool ok, const char *what);
+/* Counts one check whose result line the caller printed itself. */
+void check_count(bool ok);
+unsigned checks_run(void);
+unsigned checks_passed(void);
+/* Prints "<prefix>: <passed>/<run> ok"; EXIT_OK when every check passed (or none ran), else EXIT_FAIL. */
+int check_summary(void);
+
 /* ---- freestanding C library bits the compiler may call ---- */
 
 void *memcpy(void *dst, const void *src, size_t n);

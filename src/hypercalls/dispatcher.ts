@@ -48,7 +48,13 @@ export interface HypercallDispatcherOptions {
 }
 
 const U32_MAX = 0xffff_ffff;
-export const NOT_SUPPORTED_RESULT: HypercallResult = [smcccRet(SMCCC_RET_NOT_SUPPORTED), 0n, 0n, 0n];
+
+/** A result that only carries x0 (a return code or a single value); x1..x3 are zero. */
+export function x0Result(x0: number | bigint): HypercallResult {
+  return [smcccRet(x0), 0n, 0n, 0n];
+}
+
+export const NOT_SUPPORTED_RESULT: HypercallResult = x0Result(SMCCC_RET_NOT_SUPPORTED);
 const ALLOW_ALL: ServiceGate = { isVisible: () => true };
 
 export class HypercallDispatcher {

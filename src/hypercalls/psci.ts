@@ -3,7 +3,7 @@
 // (there is no AArch32 on x86), and a vCPU's MPIDR is its index: Aff0 = bits 7:0, Aff1 = 15:8, ...
 
 import { assertNever } from '../binary/assert-never.js';
-import type { HypercallContext, HypercallFullArgs, HypercallResult, HypercallService } from './dispatcher.js';
+import { type HypercallContext, type HypercallFullArgs, type HypercallResult, type HypercallService, x0Result } from './dispatcher.js';
 import {
   FirmwareRegisters,
   KVM_ARM_PSCI_0_1,
@@ -119,8 +119,6 @@ const NARROWED = new Set([
   PSCI_1_3_FN_SYSTEM_OFF2,
 ]);
 
-const ret = (x0: number): HypercallResult => [smcccRet(x0), 0n, 0n, 0n];
-
 export class PsciService implements HypercallService {
   readonly name = 'psci';
   readonly functionIds = FUNCTION_IDS;
@@ -137,49 +135,49 @@ export class PsciService implements HypercallService {
     if (version === KVM_ARM_PSCI_0_1) return this.#call01(fid, args, ctx.platform);
     if (version === KVM_ARM_PSCI_0_2) return this.#call02(fid, args, ctx.platform, version);
     if (version >= KVM_ARM_PSCI_1_0 && version <= KVM_ARM_PSCI_1_3) return this.#call1x(fid, args, ctx.platform, version);
-    return ret(PSCI_RET_NOT_SUPPORTED);
+    return x0Result(PSCI_RET_NOT_SUPPORTED);
   }
 
   #call01(fid: number, args: HypercallFullArgs, p: HypercallPlatform): HypercallResult {
     switch (fid) {
       case KVM_PSCI_FN_CPU_OFF:
         p.cpuOff();
-        return ret(PSCI_RET_SUCCESS);
+        return x0Result(PSCI_RET_SUCCESS);
       case KVM_PSCI_FN_CPU_ON:
-        return ret(cpuOn(args, p, true));
+        return x0Result(cpuOn(args, p, true));
       default:
-        return ret(PSCI_RET_NOT_SUPPORTED);
+        return x0Result(PSCI_RET_NOT_SUPPORTED);
     }
   }
 
   #call02(fid: number, args: HypercallFullArgs, p: HypercallPlatform, version: bigint): HypercallResult {
     switch (fid) {
       case PSCI_0_2_FN_PSCI_VERSION:
-        return ret(Number(version));
+        return x0Result(Number(version));
       case PSCI_0_2_FN_CPU_SUSPEND:
       case PSCI_0_2_FN64_CPU_SUSPEND:
         // KVM waits for an interrupt here (kvm_vcpu_wfi); PSCI allows an early return, so SUCCESS at once is valid.
-        return ret(PSCI_RET_SUCCESS);
+        return x0Result(PSCI_RET_SUCCESS);
       case PSCI_0_2_FN_CPU_OFF:
         p.cpuOff();
-        return ret(PSCI_RET_SUCCESS);
+        return x0Result(PSCI_RET_SUCCESS);
       case PSCI_0_2_FN_CPU_ON:
       case PSCI_0_2_FN64_CPU_ON:
-        return ret(cpuOn(args, p, false));
+        return x0Result(cpuOn(args, p, false));
       case PSCI_0_2_FN_AFFINITY_INFO:
       case PSCI_0_2_FN64_AFFINITY_INFO:
-        return ret(affinityInfo(args, p));
+        return x0Result(affinityInfo(args, p));
       case PSCI_0_2_FN_MIGRATE_INFO_TYPE:
-        return ret(PSCI_0_2_TOS_MP);
+        return x0Result(PSCI_0_2_TOS_MP);
       // The VM ends once the call returns; x0 is preloaded as KVM does, for a VMM that resumes the vCPU anyway.
       case PSCI_0_2_FN_SYSTEM_OFF:
         p.systemEvent('poweroff');
-        return ret(PSCI_RET_INTERNAL_FAILURE);
+        return x0Result(PSCI_RET_INTERNAL_FAILURE);
       case PSCI_0_2_FN_SYSTEM_RESET:
         p.systemEvent('reset');
-        return ret(PSCI_RET_INTERNAL_FAILURE);
+        return x0Result(PSCI_RET_INTERNAL_FAILURE);
       default:
-        return ret(PSCI_RET_NOT_SUPPORTED);
+        return x0Result(PSCI_RET_NOT_SUPPORTED);
     }
   }
 
@@ -187,32 +185,32 @@ export class PsciService implements HypercallService {
     const minor = Number(version & 0xffffn);
     switch (fid) {
       case PSCI_0_2_FN_PSCI_VERSION:
-        return ret(Number(version));
+        return x0Result(Number(version));
       case PSCI_1_0_FN_PSCI_FEATURES:
         // KVM reads the queried id into a u32.
-        return ret(psciFeatures(Number(BigInt.asUintN(32, args[0])), minor));
+        return x0Result(psciFeatures(Number(BigInt.asUintN(32, args[0])), minor));
       case PSCI_1_0_FN_SYSTEM_SUSPEND:
       case PSCI_1_0_FN64_SYSTEM_SUSPEND:
         // KVM_CAP_ARM_SYSTEM_SUSPEND is never enabled: bothy has no suspend-to-RAM exit to hand it to.
-        return ret(PSCI_RET_NOT_SUPPORTED);
+        return x0Result(PSCI_RET_NOT_SUPPORTED);
       case PSCI_1_1_FN_SYSTEM_RESET2:
       case PSCI_1_1_FN64_SYSTEM_RESET2: {
-        if (minor < 1) return ret(PSCI_RET_NOT_SUPPORTED);
+        if (minor < 1) return x0Result(PSCI_RET_NOT_SUPPORTED);
         // `u32 arg` in KVM: the reset type is truncated even in the 64-bit form.
         const type = BigInt.asUintN(32, args[0]);
-        if (type > PSCI_1_1_RESET_TYPE_SYSTEM_WARM_RESET && type < PSCI_1_1_RESET_TYPE_VENDOR_START) return ret(PSCI_RET_INVALID_PARAMS);
+        if (type > PSCI_1_1_RESET_TYPE_SYSTEM_WARM_RESET && type < PSCI_1_1_RESET_TYPE_VENDOR_START) return x0Result(PSCI_RET_INVALID_PARAMS);
         p.systemEvent('reset');
         // KVM writes only x0 here (vcpu_set_reg), so x1-x3 keep the (possibly narrowed) arguments.
         return [smcccRet(PSCI_RET_INTERNAL_FAILURE), args[0], args[1], args[2]];
       }
       case PSCI_1_3_FN_SYSTEM_OFF2:
       case PSCI_1_3_FN64_SYSTEM_OFF2: {
-        if (minor < 3) return ret(PSCI_RET_NOT_SUPPORTED);
+        if (minor < 3) return x0Result(PSCI_RET_NOT_SUPPORTED);
         // Type 0 means HIBERNATE_OFF; the type is a u32 in KVM, arg2 is compared whole.
         const type = BigInt.asUintN(32, args[0]);
-        if ((type !== 0n && type !== PSCI_1_3_OFF_TYPE_HIBERNATE_OFF) || args[1] !== 0n) return ret(PSCI_RET_INVALID_PARAMS);
+        if ((type !== 0n && type !== PSCI_1_3_OFF_TYPE_HIBERNATE_OFF) || args[1] !== 0n) return x0Result(PSCI_RET_INVALID_PARAMS);
         p.systemEvent('poweroff');
-        return ret(PSCI_RET_INTERNAL_FAILURE);
+        return x0Result(PSCI_RET_INTERNAL_FAILURE);
       }
       default:
         return this.#call02(fid, args, p, version);

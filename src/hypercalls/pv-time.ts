@@ -2,8 +2,8 @@
 // PV_TIME_FEATURES / PV_TIME_ST, and the 64-byte per-vCPU record layout with its writers.
 
 import { bytes, struct, u32le, u64le } from '../binary/struct.js';
-import type { HypercallContext, HypercallFullArgs, HypercallResult, HypercallService } from './dispatcher.js';
-import { ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_ST, SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_SUCCESS, smcccRet } from './smccc.js';
+import { type HypercallContext, type HypercallFullArgs, type HypercallResult, type HypercallService, x0Result } from './dispatcher.js';
+import { ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_ST, SMCCC_RET_NOT_SUPPORTED, SMCCC_RET_SUCCESS } from './smccc.js';
 
 /** struct pvclock_vcpu_stolen_time: little-endian, packed, 64 bytes; revision and attributes must stay 0. */
 export const PVCLOCK_VCPU_STOLEN_TIME = struct('pvclock_vcpu_stolen_time', {
@@ -35,8 +35,6 @@ export function zeroStolenTime(record: Uint8Array): void {
   record.fill(0);
 }
 
-const ret = (x0: number | bigint): HypercallResult => [smcccRet(x0), 0n, 0n, 0n];
-
 export class PvTimeService implements HypercallService {
   readonly name = 'pv-time';
   readonly functionIds: readonly number[] = [ARM_SMCCC_HV_PV_TIME_FEATURES, ARM_SMCCC_HV_PV_TIME_ST];
@@ -48,14 +46,14 @@ export class PvTimeService implements HypercallService {
         const feature = Number(BigInt.asUintN(32, args[0]));
         const known = feature === ARM_SMCCC_HV_PV_TIME_FEATURES || feature === ARM_SMCCC_HV_PV_TIME_ST;
         const hasRecord = ctx.platform.hasStolenTime?.() ?? true;
-        return ret(known && hasRecord ? SMCCC_RET_SUCCESS : SMCCC_RET_NOT_SUPPORTED);
+        return x0Result(known && hasRecord ? SMCCC_RET_SUCCESS : SMCCC_RET_NOT_SUPPORTED);
       }
       case ARM_SMCCC_HV_PV_TIME_ST: {
         const gpa = ctx.platform.startStolenTime();
-        return ret(gpa ?? SMCCC_RET_NOT_SUPPORTED);
+        return x0Result(gpa ?? SMCCC_RET_NOT_SUPPORTED);
       }
       default:
-        return ret(SMCCC_RET_NOT_SUPPORTED);
+        return x0Result(SMCCC_RET_NOT_SUPPORTED);
     }
   }
 }

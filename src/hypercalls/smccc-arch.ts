@@ -1,7 +1,7 @@
 // The SMCCC Arm Architecture service: SMCCC_VERSION, SMCCC_ARCH_FEATURES and the WORKAROUND_1/3 calls
 // (DEN0028 §7; KVM's answers from arch/arm64/kvm/hypercalls.c, reference §3.3).
 
-import type { HypercallContext, HypercallFullArgs, HypercallResult, HypercallService } from './dispatcher.js';
+import { type HypercallContext, type HypercallFullArgs, type HypercallResult, type HypercallService, x0Result } from './dispatcher.js';
 import {
   FirmwareRegisters,
   KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_AVAIL,
@@ -21,10 +21,7 @@ import {
   SMCCC_RET_NOT_REQUIRED,
   SMCCC_RET_NOT_SUPPORTED,
   SMCCC_RET_SUCCESS,
-  smcccRet,
 } from './smccc.js';
-
-const ret = (x0: number | bigint): HypercallResult => [smcccRet(x0), 0n, 0n, 0n];
 
 export class SmcccArchService implements HypercallService {
   readonly name = 'smccc-arch';
@@ -44,15 +41,15 @@ export class SmcccArchService implements HypercallService {
   call(fid: number, args: HypercallFullArgs, _ctx: HypercallContext): HypercallResult {
     switch (fid) {
       case ARM_SMCCC_VERSION_FUNC_ID:
-        return ret(ARM_SMCCC_VERSION_1_1);
+        return x0Result(ARM_SMCCC_VERSION_1_1);
       case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
         // KVM reads the queried id into a u32.
-        return ret(this.#features(Number(BigInt.asUintN(32, args[0]))));
+        return x0Result(this.#features(Number(BigInt.asUintN(32, args[0]))));
       case ARM_SMCCC_ARCH_WORKAROUND_1:
       case ARM_SMCCC_ARCH_WORKAROUND_3:
-        return ret(SMCCC_RET_SUCCESS);
+        return x0Result(SMCCC_RET_SUCCESS);
       default:
-        return ret(SMCCC_RET_NOT_SUPPORTED);
+        return x0Result(SMCCC_RET_NOT_SUPPORTED);
     }
   }
 

@@ -1,7 +1,7 @@
 // The Arm True Random Number Generator firmware interface 1.0 (Arm DEN0098) as KVM serves it
 // (arch/arm64/kvm/trng.c; reference §4.5), drawing entropy from the host's CSPRNG via the platform.
 
-import type { HypercallContext, HypercallFullArgs, HypercallResult, HypercallService } from './dispatcher.js';
+import { type HypercallContext, type HypercallFullArgs, type HypercallResult, type HypercallService, x0Result } from './dispatcher.js';
 import {
   ARM_SMCCC_TRNG_FEATURES,
   ARM_SMCCC_TRNG_GET_UUID,
@@ -37,8 +37,6 @@ const FUNCTION_IDS: readonly number[] = [
 const U32_MASK = 0xffff_ffffn;
 const U64_MASK = 0xffff_ffff_ffff_ffffn;
 
-const ret = (x0: number): HypercallResult => [smcccRet(x0), 0n, 0n, 0n];
-
 export class TrngService implements HypercallService {
   readonly name = 'trng';
   readonly functionIds = FUNCTION_IDS;
@@ -46,10 +44,10 @@ export class TrngService implements HypercallService {
   call(fid: number, args: HypercallFullArgs, ctx: HypercallContext): HypercallResult {
     switch (fid) {
       case ARM_SMCCC_TRNG_VERSION:
-        return ret(ARM_SMCCC_TRNG_VERSION_1_0);
+        return x0Result(ARM_SMCCC_TRNG_VERSION_1_0);
       case ARM_SMCCC_TRNG_FEATURES:
         // Compared as the whole x1 (KVM switches on the unsigned long), so high bits make it unknown.
-        return ret(args[0] <= U32_MASK && FUNCTION_IDS.includes(Number(args[0])) ? TRNG_SUCCESS : TRNG_NOT_SUPPORTED);
+        return x0Result(args[0] <= U32_MASK && FUNCTION_IDS.includes(Number(args[0])) ? TRNG_SUCCESS : TRNG_NOT_SUPPORTED);
       case ARM_SMCCC_TRNG_GET_UUID:
         return ARM_SMCCC_TRNG_UUID_REGS;
       case ARM_SMCCC_TRNG_RND32:
@@ -57,7 +55,7 @@ export class TrngService implements HypercallService {
       case ARM_SMCCC_TRNG_RND64:
         return rnd(args, ctx, 64);
       default:
-        return ret(TRNG_NOT_SUPPORTED);
+        return x0Result(TRNG_NOT_SUPPORTED);
     }
   }
 }
@@ -68,7 +66,7 @@ export class TrngService implements HypercallService {
  */
 function rnd(args: HypercallFullArgs, ctx: HypercallContext, size: 32 | 64): HypercallResult {
   const n = Number(BigInt.asUintN(32, args[0]));
-  if (n > 3 * size) return ret(TRNG_INVALID_PARAMETER);
+  if (n > 3 * size) return x0Result(TRNG_INVALID_PARAMETER);
   const bits = n === 0 ? 0n : entropy(ctx, n) & ((1n << BigInt(n)) - 1n);
   const mask = size === 32 ? U32_MASK : U64_MASK;
   const w = BigInt(size);

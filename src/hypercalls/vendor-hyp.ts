@@ -1,7 +1,7 @@
 // The vendor-specific hypervisor service as KVM serves it (arch/arm64/kvm/hypercalls.c; reference §3.3):
 // Call UID, KVM_FEATURES and PTP. The UID can instead be Gunyah's (gunyah.md §1.3) so Gunyah guests find us.
 
-import type { HypercallContext, HypercallFullArgs, HypercallResult, HypercallService } from './dispatcher.js';
+import { type HypercallContext, type HypercallFullArgs, type HypercallResult, type HypercallService, NOT_SUPPORTED_RESULT } from './dispatcher.js';
 import { FirmwareRegisters } from './firmware-registers.js';
 import { HypercallError } from './hypercall-error.js';
 import type { PtpCounter } from './platform.js';
@@ -9,8 +9,6 @@ import {
   ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID,
   ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID,
   ARM_SMCCC_VENDOR_HYP_KVM_PTP_FUNC_ID,
-  SMCCC_RET_NOT_SUPPORTED,
-  smcccRet,
 } from './smccc.js';
 
 /** KVM's UID 28b46fb6-2ec5-11e9-a9ca-4b564d003a74, four UUID bytes per register packed little-endian. */
@@ -44,7 +42,6 @@ export interface VendorHypOptions {
 }
 
 const U32_MASK = 0xffff_ffffn;
-const NOT_SUPPORTED: HypercallResult = [smcccRet(SMCCC_RET_NOT_SUPPORTED), 0n, 0n, 0n];
 
 export class VendorHypService implements HypercallService {
   readonly name = 'vendor-hyp';
@@ -76,7 +73,7 @@ export class VendorHypService implements HypercallService {
       case ARM_SMCCC_VENDOR_HYP_KVM_PTP_FUNC_ID:
         return ptp(args, ctx);
       default:
-        return NOT_SUPPORTED;
+        return NOT_SUPPORTED_RESULT;
     }
   }
 }
@@ -85,9 +82,9 @@ export class VendorHypService implements HypercallService {
 function ptp(args: HypercallFullArgs, ctx: HypercallContext): HypercallResult {
   const sel = Number(BigInt.asUintN(32, args[0]));
   const counter: PtpCounter | undefined = sel === KVM_PTP_VIRT_COUNTER ? 'virtual' : sel === KVM_PTP_PHYS_COUNTER ? 'physical' : undefined;
-  if (counter === undefined) return NOT_SUPPORTED;
+  if (counter === undefined) return NOT_SUPPORTED_RESULT;
   const t = ctx.platform.ptp(counter);
-  if (t === undefined) return NOT_SUPPORTED;
+  if (t === undefined) return NOT_SUPPORTED_RESULT;
   const wall = BigInt.asUintN(64, t.realtimeNs);
   const cycles = BigInt.asUintN(64, t.counter);
   return [wall >> 32n, wall & U32_MASK, cycles >> 32n, cycles & U32_MASK];
