@@ -124,7 +124,7 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
           return;
         }
       }
-      if (control.state !== RUN_STATE.RUNNING && !settle(run, control, power)) return;
+      if (control.state !== RUN_STATE.RUNNING) completeBeforeParking(run);
       continue;
     }
     const stop = handleExit(ctx, decodeExit(run, dv));
@@ -132,8 +132,18 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
       ctx.exit(stop);
       return;
     }
-    if (control.state !== RUN_STATE.RUNNING && !settle(run, control, power)) return;
+    if (control.state !== RUN_STATE.RUNNING) completeBeforeParking(run);
   }
+}
+
+/**
+ * A pause or stop is pending after an exit. KVM finishes the exit's instruction (an IN's data, an OUT's
+ * RIP advance, a hypercall's result registers through kvm_dirty_regs) only at the next KVM_RUN; with
+ * immediate_exit set that KVM_RUN does just that and returns EINTR (api.rst), whose path parks. Parking
+ * straight away would leave the instruction half done in any snapshot taken meanwhile.
+ */
+function completeBeforeParking(run: Uint8Array): void {
+  setImmediateExit(run, true);
 }
 
 /**
