@@ -13,7 +13,6 @@ import { hex } from '../memory/address.js';
 import { type Control, RUN_STATE } from './control.js';
 import type { VmExitReason } from './exit-reason.js';
 import { assertNever } from '../binary/assert-never.js';
-import { PORTS } from '../arch/x86_64/layout.js';
 import type { HypercallDoorbell } from './hypercall-doorbell.js';
 import type { VcpuPower } from './vcpu-power.js';
 import type { StolenTimeClock } from './stolen-time.js';
@@ -48,15 +47,11 @@ class PortIo {
   readonly #pio: Bus;
   #offset = -1;
   readonly #views: Uint8Array[] = [];
-  readonly #doorbell: HypercallDoorbell | undefined;
-  /** What the last doorbell call asked for, read by the loop right after handle(). */
-  afterCall: ReturnType<HypercallDoorbell['call']>;
 
-  constructor(run: Uint8Array, dv: DataView, pio: Bus, doorbell: HypercallDoorbell | undefined) {
+  constructor(run: Uint8Array, dv: DataView, pio: Bus) {
     this.#run = run;
     this.#dv = dv;
     this.#pio = pio;
-    this.#doorbell = doorbell;
   }
 
   /** Handles the exit if it is one IN/OUT; false sends it down the general path. */
@@ -64,10 +59,6 @@ class PortIo {
     const dv = this.#dv;
     if (dv.getUint32(IO_COUNT, true) !== 1) return false;
     const size = dv.getUint8(IO_SIZE);
-    if (this.#doorbell !== undefined && dv.getUint16(IO_PORT, true) === PORTS.HYPERCALL && size === 4 && dv.getUint8(IO_DIRECTION) === KVM_EXIT_IO_OUT) {
-      this.afterCall = this.#doorbell.call();
-      return true;
-    }
     // data_offset is the same page offset on every exit; it is rechecked because the ABI doesn't promise it.
     const off = dv.getUint32(IO_DATA_OFFSET, true);
     if (off !== this.#offset) {
@@ -91,8 +82,8 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
   const { vcpu, control } = ctx;
   const run = vcpu.run;
   const dv = new DataView(run.buffer, run.byteOffset, run.byteLength);
-  const portIo = new PortIo(run, dv, ctx.pio, ctx.doorbell);
-  const { power, stolenTime } = ctx;
+  const portIo = new PortIo(run, dv, ctx.pio);
+  const { power, stolenTime, doorbell } = ctx;
   let first = true;
   // A restored vCPU may have a CPU_ON pending from before the snapshot.
   power?.applyPending();
@@ -114,16 +105,18 @@ export function runVcpuLoop(ctx: VcpuLoopContext): void {
     }
     power?.noteRunning();
     stolenTime?.tick(performance.now());
-    if (dv.getUint32(EXIT_REASON, true) === KVM_EXIT.IO && portIo.handle()) {
-      const after = portIo.afterCall;
-      if (after !== undefined) {
-        portIo.afterCall = undefined;
-        if (after === 'cpu-off') power?.powerOff();
-        else {
-          ctx.exit({ kind: after });
-          return;
-        }
+    const io = dv.getUint32(EXIT_REASON, true) === KVM_EXIT.IO;
+    if (io && doorbell?.isCall()) {
+      const after = doorbell.call();
+      if (after === 'poweroff' || after === 'reset') {
+        ctx.exit({ kind: after });
+        return;
       }
+      if (after === 'cpu-off') power?.powerOff();
+      if (control.state !== RUN_STATE.RUNNING) completeBeforeParking(run);
+      continue;
+    }
+    if (io && portIo.handle()) {
       if (control.state !== RUN_STATE.RUNNING) completeBeforeParking(run);
       continue;
     }
