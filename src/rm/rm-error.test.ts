@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeRmError, linuxErrnoForRmError, LINUX_ERRNO, RM_ERROR, RM_ERROR_LINUX, rmErrorName, RmError } from './rm-error.js';
+import { describeRmError, isRmErrorCode, linuxErrnoForRmError, LINUX_ERRNO, RM_ERROR, RM_ERROR_LINUX, rmErrorName, RmError } from './rm-error.js';
 
 test('RM error codes are the values of RM include/rm-rpc.h (gunyah.md §3.4)', () => {
   assert.deepEqual(
@@ -39,4 +39,17 @@ test('RmError carries a closed code and the RM wire code', () => {
   assert.equal(e.name, 'RmError');
   assert.equal(e.code, 'MESSAGE_TOO_LARGE');
   assert.equal(e.rmCode, 4);
+});
+
+test('RM error codes are gunyah.md §3.4', () => {
+  assert.deepEqual({ ...RM_ERROR }, {
+    OK: 0, UNIMPLEMENTED: 0xffffffff, NOMEM: 1, NORESOURCE: 2, DENIED: 3, MSG_INVALID: 4, BUSY: 5,
+    ARGUMENT_INVALID: 6, HANDLE_INVALID: 7, VALIDATE_FAILED: 8, MAP_FAILED: 9, MEM_INVALID: 0xa, MEM_INUSE: 0xb,
+    MEM_RELEASED: 0xc, VMID_INVALID: 0xd, LOOKUP_FAILED: 0xe, IRQ_INVALID: 0xf, IRQ_INUSE: 0x10, IRQ_RELEASED: 0x11,
+    IN_USE: 0x12, IRQ_NOT_MAPPED: 0x13, VM_STATE: 0x14,
+  });
+  assert.equal(rmErrorName(0x14), 'VM_STATE');
+  assert.equal(rmErrorName(0x15), undefined);
+  assert.equal(isRmErrorCode(0xffffffff), true);
+  assert.equal(isRmErrorCode(-1), false);
 });

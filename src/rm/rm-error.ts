@@ -41,6 +41,10 @@ export function rmErrorName(code: number): RmErrorName | undefined {
   return NAME_BY_CODE.get(code);
 }
 
+export function isRmErrorCode(code: number): code is RmErrorCode {
+  return NAME_BY_CODE.has(code);
+}
+
 /** "MSG_INVALID (0x4)" for logs and messages; unknown codes are shown in hex. */
 export function describeRmError(code: number): string {
   const name = rmErrorName(code);

@@ -17,19 +17,19 @@ const SAMPLES: { [I in C.RmMessageId]: { readonly request: C.RequestOf<I>; reado
   [ID.VM_CONFIG_IMAGE]: { request: { vmid: 0x80, auth_mech: 0, mem_handle: 5, image_offset: 0n, image_size: 0n, dtb_offset: 0x45f_0000n, dtb_size: 0x1000n }, reply: {} },
   [ID.VM_AUTH_IMAGE]: { request: { vmid: 0x80, params: [{ type: 1, value: 2 }, { type: 0xffff_ffff, value: 4 }] }, reply: {} },
   [ID.VM_INIT]: { request: { vmid: 0x80 }, reply: {} },
-  [ID.VM_GET_ID]: { request: { vmid: 0, pad: 0 }, reply: { ids: [{ type: 0, data: guid }, { type: 2, data: bytes('svm') }, { type: 3, data: new Uint8Array(0) }] } },
+  [ID.VM_GET_ID]: { request: { vmid: 0, pad: 0 }, reply: { entries: [{ type: 0, data: guid }, { type: 2, data: bytes('svm') }, { type: 3, data: new Uint8Array(0) }] } },
   [ID.VM_LOOKUP_URI]: { request: { uri: bytes('content://vm/a') }, reply: { vmids: [3, 0x80] } },
   [ID.VM_LOOKUP_GUID]: { request: { guid }, reply: { vmids: [] } },
   [ID.VM_LOOKUP_NAME]: { request: { name: bytes('trusted_ui') }, reply: { vmids: [0x80] } },
   [ID.VM_GET_OWNER]: { request: {}, reply: { owner: 3 } },
-  [ID.VM_GET_STATE]: { request: { vmid: 0x80, pad: 0 }, reply: { vm_status: 3, os_status: 4, app_status: 0xffff } },
-  [ID.VM_GET_CRASH_MSG]: { request: { vmid: 0x80, pad: 0 }, reply: { message: bytes('oops') } },
+  [ID.VM_GET_STATE]: { request: { vmid: 0x80, pad: 0 }, reply: { vm_state: 3, os_state: 4, app_status: 0xffff } },
+  [ID.VM_GET_CRASH_MSG]: { request: { vmid: 0x80, pad: 0 }, reply: { msg: bytes('oops') } },
   [ID.VM_GET_HYP_RESOURCES]: {
     request: { vmid: 0x80, pad: 0 },
     reply: { entries: [{ type: 4, reserved: 0, partner_vmid: 0x80, resource_handle: 0, resource_label: 0, cap_id: 0x1_0000_0002n, virq_handle: 0, virq: 64, base: 0n, size: 0n }] },
   },
   [ID.VM_GET_VMID]: { request: {}, reply: { vmid: 3 } },
-  [ID.VM_GET_PEERS]: { request: {}, reply: { peers: [3, 0x80, 0x81] } },
+  [ID.VM_GET_PEERS]: { request: {}, reply: { vmid: [3, 0x80, 0x81] } },
   [ID.VM_SET_TIME_BASE]: { request: { vmid: 0x80, pad: 0, time_base: 123n, sys_timer_ref: 0xffff_ffff_ffff_ffffn }, reply: {} },
   [ID.VM_SET_CONTEXT]: { request: { vmid: 0x80, reg_set: 1, reg_index: 0, value: 0x8000_0000n }, reply: {} },
   [ID.VM_SET_FIRMWARE_MEM]: { request: { vmid: 0x80, mem_handle: 9, fw_offset: 0x1000n, fw_size: 0x20_0000n }, reply: {} },
@@ -41,7 +41,7 @@ const SAMPLES: { [I in C.RmMessageId]: { readonly request: C.RequestOf<I>; reado
   [ID.VM_CONSOLE_WRITE]: { request: { vmid: 0, chars: bytes('hi\n') }, reply: {} },
   [ID.VM_CONSOLE_FLUSH]: { request: { vmid: 0, res0: 0 }, reply: {} },
   [ID.VM_EXIT]: { request: { exit_flags: 1, exit_code: 0 }, reply: {} },
-  [ID.VM_SET_CRASH_MSG]: { request: { message: bytes('panic: x') }, reply: {} },
+  [ID.VM_SET_CRASH_MSG]: { request: { msg: bytes('panic: x') }, reply: {} },
   [ID.VM_HOST_GET_TYPE]: { request: {}, reply: { host_type: 0x0100_0164 } },
 };
 
@@ -119,7 +119,7 @@ test('failure replies: std 4 bytes, except SET_TIME_BASE / SET_FIRMWARE_MEM whic
   assert.deepEqual([...C.encodeReply(ID.VM_START, RM_ERROR.VM_STATE)], [0x14, 0, 0, 0]);
   assert.deepEqual(C.decodeReply(ID.VM_START, Uint8Array.from([0x14, 0, 0, 0])), { kind: 'error', msgId: ID.VM_START, rmCode: 0x14, hypError: undefined });
   assert.deepEqual([...C.encodeReply(ID.VM_SET_TIME_BASE, RM_ERROR.MSG_INVALID)], [4, 0, 0, 0, 1, 0, 0, 0]);
-  assert.deepEqual([...C.encodeReply(ID.VM_SET_FIRMWARE_MEM, RM_ERROR.VM_STATE, { hyp_error: 33 })], [0x14, 0, 0, 0, 33, 0, 0, 0]);
+  assert.deepEqual([...C.encodeReply(ID.VM_SET_FIRMWARE_MEM, RM_ERROR.VM_STATE, { hyp_err: 33 })], [0x14, 0, 0, 0, 33, 0, 0, 0]);
   assert.deepEqual(C.decodeReply(ID.VM_SET_FIRMWARE_MEM, Uint8Array.from([0x14, 0, 0, 0, 33, 0, 0, 0])), { kind: 'error', msgId: ID.VM_SET_FIRMWARE_MEM, rmCode: 0x14, hypError: 33 });
   assert.deepEqual([...C.encodeReply(ID.VM_SET_TIME_BASE, RM_ERROR.OK)], [0, 0, 0, 0]);
   assert.equal(C.decodeReply(ID.VM_SET_TIME_BASE, Uint8Array.from([4, 0, 0, 0])).kind, 'malformed');

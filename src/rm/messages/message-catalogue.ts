@@ -97,14 +97,14 @@ export type RequestOf<I extends RmMessageId> = CodecValue<Messages[I]['request']
 export type ReplyOf<I extends RmMessageId> = CodecValue<Messages[I]['reply']>;
 export type NotificationOf<I extends RmNotificationId> = CodecValue<Notifications[I]['payload']>;
 
-/** Data after a failure code for messages with hypErrorOnFailure (default hyp_error: ARGUMENT_INVALID). */
+/** Data after a failure code for messages with hypErrorOnFailure (default hyp_err: ARGUMENT_INVALID). */
 export interface HypErrorReply {
-  hyp_error: number;
+  hyp_err: number;
 }
 
 /** The reply header RM writes (rm_standard_rep_t): a little-endian RM error code. */
 export const RM_STANDARD_REPLY = struct('rm_standard_rep', { err: u32le });
-export const RM_HYP_ERROR_REPLY = struct('rm_hyp_error_rep', { err: u32le, hyp_error: u32le });
+export const RM_HYP_ERROR_REPLY = struct('rm_hyp_error_rep', { err: u32le, hyp_err: u32le });
 
 type AnyMessageDef = MessageDef<unknown, unknown>;
 const MESSAGES_BY_ID: ReadonlyMap<number, AnyMessageDef> = new Map(Object.values(RM_MESSAGES).map((d: AnyMessageDef) => [d.id, d]));
@@ -155,7 +155,7 @@ type ReplyData<I extends number> = I extends RmMessageId ? ReplyOf<I> | HypError
 
 /**
  * A reply payload: LE32 `code`, then for RM_OK the message's reply data (omit `data` for a std reply), or for a
- * failure of VM_SET_TIME_BASE / VM_SET_FIRMWARE_MEM a u32 hyp_error (default ARGUMENT_INVALID). Other failures
+ * failure of VM_SET_TIME_BASE / VM_SET_FIRMWARE_MEM a u32 hyp_err (default ARGUMENT_INVALID). Other failures
  * are the 4-byte std reply. Unknown ids get the std reply only (UNIMPLEMENTED).
  */
 export function encodeReply<I extends number>(msgId: I, code: number, data?: ReplyData<I>): Uint8Array {
@@ -166,8 +166,8 @@ export function encodeReply<I extends number>(msgId: I, code: number, data?: Rep
   const name = def?.name ?? hex(msgId);
   if (code !== RM_ERROR.OK) {
     if (def?.hypErrorOnFailure === true) {
-      const hypError = (data as HypErrorReply | undefined)?.hyp_error ?? HYP_ERROR_ARGUMENT_INVALID;
-      return guardEncode(`${name} error reply`, () => RM_HYP_ERROR_REPLY.encode({ err: code, hyp_error: hypError }));
+      const hypError = (data as HypErrorReply | undefined)?.hyp_err ?? HYP_ERROR_ARGUMENT_INVALID;
+      return guardEncode(`${name} error reply`, () => RM_HYP_ERROR_REPLY.encode({ err: code, hyp_err: hypError }));
     }
     if (data !== undefined) throw new RmError('INVALID_FIELD', RM_ERROR.ARGUMENT_INVALID, `${name} error reply ${describeRmError(code)} carries no data; drop the data argument.`);
     return RM_STANDARD_REPLY.encode({ err: code });
@@ -197,7 +197,7 @@ export function decodeReply(msgId: number, payload: Uint8Array): DecodedReply {
   if (code !== RM_ERROR.OK) {
     if (def?.hypErrorOnFailure === true) {
       if (payload.length !== RM_HYP_ERROR_REPLY.size) return { kind: 'malformed', msgId, reason: `${name} error reply must be ${RM_HYP_ERROR_REPLY.size} bytes, got ${payload.length}` };
-      return { kind: 'error', msgId, rmCode: code, hypError: RM_HYP_ERROR_REPLY.get(payload, 'hyp_error') };
+      return { kind: 'error', msgId, rmCode: code, hypError: RM_HYP_ERROR_REPLY.get(payload, 'hyp_err') };
     }
     if (payload.length !== RM_STANDARD_REPLY.size) return { kind: 'malformed', msgId, reason: `${name} error reply must be ${RM_STANDARD_REPLY.size} bytes, got ${payload.length}` };
     return { kind: 'error', msgId, rmCode: code, hypError: undefined };

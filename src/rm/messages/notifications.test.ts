@@ -4,7 +4,7 @@ import { RmError } from '../rm-error.js';
 import { decodeNotification, encodeNotification } from './message-catalogue.js';
 import * as ID from './message-ids.js';
 import * as N from './notifications.js';
-import { EXIT_CODE, EXIT_FLAG_RESTART, EXIT_FLAG_SMC64, EXIT_TYPE, OS_STATUS, VM_STATUS } from './vm-constants.js';
+import { EXIT_CODE, EXIT_FLAG_RESTART, EXIT_FLAG_SMC64, EXIT_TYPE, OS_STATUS, VM_STATUS } from '../vm-constants.js';
 
 const fieldsOf = (id: number, p: Uint8Array | number[]) => {
   const r = decodeNotification(id, Uint8Array.from(p));

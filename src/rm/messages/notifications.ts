@@ -7,7 +7,7 @@ import { RM_ERROR, RmError } from '../rm-error.js';
 import * as ID from './message-ids.js';
 import { checkCount, defineNotification, fixedCodec, guardEncode, msgInvalid, ok, type PayloadCodec } from './payload-codec.js';
 import { consoleChars } from './vm-console.js';
-import { EXIT_FLAG_SMC64 } from './vm-constants.js';
+import { EXIT_FLAG_SMC64 } from '../vm-constants.js';
 
 export const NOTIFY_VM_EXITED_HEADER = struct('rm_notify_vm_exited', { vmid: u16le, exit_type: u16le, exit_reason_size: u32le });
 /** exit_reason[0] = exit_flags (bits 15:0) | exit_code << 16. */

@@ -4,7 +4,7 @@ import { RM_ERROR } from '../rm-error.js';
 import { decodeRequest, encodeRequest } from './message-catalogue.js';
 import * as ID from './message-ids.js';
 import * as L from './vm-lifecycle.js';
-import { EXIT_CODE, GUNYAH_RM_VM_STOP_REASON_FORCE_STOP, VM_STOP_FLAG_FORCE } from './vm-constants.js';
+import { EXIT_CODE, GUNYAH_RM_VM_STOP_REASON_FORCE_STOP, VM_STOP_FLAG_FORCE } from '../vm-constants.js';
 
 const fieldsOf = (id: number, p: number[]) => {
   const r = decodeRequest(id, Uint8Array.from(p));

@@ -3,7 +3,7 @@
 
 import { ByteSink } from '../../binary/byte-sink.js';
 import { struct, u16le, u32le, u64le, u8 } from '../../binary/struct.js';
-import { EXIT_CODE } from './vm-constants.js';
+import { VM_EXIT_ALLOWED_CODES } from '../vm-constants.js';
 import * as ID from './message-ids.js';
 import {
   checkCount,
@@ -77,9 +77,6 @@ const authImageRequest: PayloadCodec<VmAuthImageRequest> = {
   },
 };
 
-/** exit codes VM_EXIT accepts; UNKNOWN_ERROR (2) and anything else are MSG_INVALID. */
-const VM_EXIT_CODES: ReadonlySet<number> = new Set([EXIT_CODE.NORMAL, EXIT_CODE.SOFTWARE_ERROR, EXIT_CODE.BUS_ERROR, EXIT_CODE.DEVICE_ERROR]);
-
 const std = EMPTY;
 
 export const VM_ALLOCATE_DEF = defineMessage({
@@ -133,7 +130,7 @@ export const VM_EXIT_DEF = defineMessage({
   id: ID.VM_EXIT, name: 'VM_EXIT', linuxName: undefined,
   request: fixedCodec(VM_EXIT_REQ, {
     mustBeZero: ['res0'],
-    check: (v) => (VM_EXIT_CODES.has(v.exit_code) ? undefined : msgInvalid(`VM_EXIT exit_code ${v.exit_code} is not NORMAL, SOFTWARE_ERROR, BUS_ERROR or DEVICE_ERROR`)),
+    check: (v) => (VM_EXIT_ALLOWED_CODES.has(v.exit_code) ? undefined : msgInvalid(`VM_EXIT exit_code ${v.exit_code} is not NORMAL, SOFTWARE_ERROR, BUS_ERROR or DEVICE_ERROR`)),
   }),
   reply: std, hypErrorOnFailure: false, rm: 'handled', precheck: 'crash-fatal-refused',
 });

@@ -19,7 +19,7 @@ import {
   type Decoded,
   type PayloadCodec,
 } from './payload-codec.js';
-import { OS_STATUS, VM_GUID_LEN, VM_MAX_NAME_LEN, VM_MAX_URI_LEN } from './vm-constants.js';
+import { OS_STATUS, VM_GUID_LEN, VM_MAX_NAME_LEN, VM_MAX_URI_LEN } from '../vm-constants.js';
 import { VMID_REQUEST } from './vm-lifecycle.js';
 
 /** One u32 answer (GET_VMID, GET_OWNER, HOST_GET_TYPE). */
@@ -27,7 +27,7 @@ export const U32_VMID_REPLY = struct('vmid_reply', { vmid: u32le });
 export const VM_GET_OWNER_REPLY = struct('vm_get_owner_reply', { owner: u32le });
 export const VM_HOST_GET_TYPE_REPLY = struct('vm_host_get_type_reply', { host_type: u32le });
 /** `u32 = vm_state | os_state << 8 | app_status << 16`: the same bytes as this little-endian table. */
-export const VM_GET_STATE_REPLY = struct('vm_get_state_reply', { vm_status: u8, os_status: u8, app_status: u16le });
+export const VM_GET_STATE_REPLY = struct('vm_get_state_reply', { vm_state: u8, os_state: u8, app_status: u16le });
 /** Byte 0 was vm_status in RM-2104/2203; RM bf31a9a ignores it. */
 export const VM_SET_STATUS_REQ = struct('vm_set_status_req', { vm_status: u8, os_status: u8, app_status: u16le });
 export const VM_LOOKUP_GUID_REQ = struct('vm_lookup_guid_req', { guid: bytes(VM_GUID_LEN) });
@@ -41,11 +41,11 @@ export interface VmIdEntry {
 }
 
 /** VM_GET_ID reply: `u32 n_ids`, then `{u8 type, u8 pad, u16 len, data[len], pad to 4}` per id. */
-const getIdReply: PayloadCodec<{ ids: readonly VmIdEntry[] }> = {
+const getIdReply: PayloadCodec<{ entries: readonly VmIdEntry[] }> = {
   size: undefined,
   encode: (v) => guardEncode('VM_GET_ID reply', () => {
-    const sink = new ByteSink().u32le(v.ids.length);
-    for (const id of v.ids) {
+    const sink = new ByteSink().u32le(v.entries.length);
+    for (const id of v.entries) {
       checkCount(id.data.length, 0xffff, 'VM_GET_ID entry length');
       sink.bytes(VM_ID_ENTRY_HEADER.encode({ type: id.type, len: id.data.length })).bytes(id.data).align(4);
     }
@@ -54,17 +54,17 @@ const getIdReply: PayloadCodec<{ ids: readonly VmIdEntry[] }> = {
   decode: (p) => {
     if (p.length < U32_COUNT.size) return msgInvalid(`VM_GET_ID reply needs a u32 count, got ${p.length} bytes`);
     const n = U32_COUNT.get(p, 'count');
-    const ids: VmIdEntry[] = [];
+    const entries: VmIdEntry[] = [];
     let at = U32_COUNT.size;
     for (let i = 0; i < n; i++) {
       if (at + VM_ID_ENTRY_HEADER.size > p.length) return msgInvalid(`VM_GET_ID reply ends inside entry ${i} of ${n}`);
       const h = VM_ID_ENTRY_HEADER.decode(p, at);
       const end = at + VM_ID_ENTRY_HEADER.size + align4(h.len);
       if (end > p.length) return msgInvalid(`VM_GET_ID entry ${i} of ${h.len} bytes overruns the reply`);
-      ids.push({ type: h.type, data: p.slice(at + VM_ID_ENTRY_HEADER.size, at + VM_ID_ENTRY_HEADER.size + h.len) });
+      entries.push({ type: h.type, data: p.slice(at + VM_ID_ENTRY_HEADER.size, at + VM_ID_ENTRY_HEADER.size + h.len) });
       at = end;
     }
-    return at === p.length ? ok({ ids }) : msgInvalid(`VM_GET_ID reply has ${p.length - at} bytes after its ${n} entries`);
+    return at === p.length ? ok({ entries }) : msgInvalid(`VM_GET_ID reply has ${p.length - at} bytes after its ${n} entries`);
   },
 };
 
@@ -118,7 +118,7 @@ function checkOsStatus(v: { os_status: number }): Decoded<never> | undefined {
 }
 
 /** RM: len < 4, len != 4 + align4(len), or non-zero padding -> MSG_INVALID; messages over 192 bytes are truncated. */
-const crashMessage: PayloadCodec<{ message: Uint8Array }> = field('message', {
+const crashMessage: PayloadCodec<{ msg: Uint8Array }> = field('msg', {
   size: undefined,
   encode: (b) => guardEncode('crash message', () => LENGTH_PREFIXED_PADDED.encode(b, 'crash message')),
   decode: (p) => LENGTH_PREFIXED_PADDED.decode(p, 'crash message'),
@@ -168,9 +168,10 @@ export const VM_GET_VMID_DEF = defineMessage({
   request: EMPTY, reply: fixedCodec(U32_VMID_REPLY), hypErrorOnFailure: false, rm: 'handled', precheck: undefined,
 });
 
+/** Reply `u32 count, u32 vmid[count]`: the array keeps the reference's name, `vmid`. */
 export const VM_GET_PEERS_DEF = defineMessage({
   id: ID.VM_GET_PEERS, name: 'VM_GET_PEERS', linuxName: undefined,
-  request: EMPTY, reply: field('peers', peerList), hypErrorOnFailure: false, rm: 'handled', precheck: undefined,
+  request: EMPTY, reply: field('vmid', peerList), hypErrorOnFailure: false, rm: 'handled', precheck: undefined,
 });
 
 export const VM_HOST_GET_TYPE_DEF = defineMessage({

@@ -1,12 +1,9 @@
 // The notifications a lifecycle decision asks RM to send (gunyah.md §4.2): NOTIFY_VM_STATUS to every RUNNING peer
 // with an RPC link, NOTIFY_VM_EXITED to the owner, NOTIFY_VM_SHUTDOWN to the VM being stopped. Fields, not bytes.
 
-import { exitReasonWord, type ExitCode, type ExitType } from './vm-exit.js';
+import { NOTIFY_VM_EXITED, NOTIFY_VM_SHUTDOWN, NOTIFY_VM_STATUS } from '../messages/message-ids.js';
+import { exitReasonWord, type ExitCode, type ExitType } from '../vm-constants.js';
 import type { LifecycleVm } from './lifecycle-vm.js';
-
-export const NOTIFY_VM_EXITED = 0x5610_0001;
-export const NOTIFY_VM_SHUTDOWN = 0x5610_0002;
-export const NOTIFY_VM_STATUS = 0x5610_0008;
 
 export interface VmStatusNotification {
   readonly kind: 'NOTIFY_VM_STATUS';

@@ -1,7 +1,7 @@
 // The part of RM's `vm_t` the lifecycle decisions read and write (RM bf31a9a include/vm_mgnt.h): status, owner,
 // os/app status, the auth type chosen at VM_CONFIG_IMAGE, the reset stage, and the vm-attrs of §6.2 that gate §6.1.
 
-import { OS_STATUS, VM_STATUS, type OsStatus, type VmAuthType, type VmStatus } from './vm-states.js';
+import { OS_STATUS, VM_STATUS, type OsStatus, type VmAuthType, type VmStatus } from '../vm-constants.js';
 
 /** Stages of RESETTING, one per reset event (gunyah.md §6.1; RM `vm_reset_stage_t`), in order. */
 export const VM_RESET_STAGES = ['INIT', 'DESTROY_VDEVICES', 'RELEASE_MEMPARCELS', 'RELEASE_IRQS', 'DESTROY_VM', 'CLEANUP_VM', 'COMPLETED'] as const;

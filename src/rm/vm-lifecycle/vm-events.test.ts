@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LifecycleVm, VmAttrs } from './lifecycle-vm.js';
 import { decideVmEvent, type VmEvent } from './vm-events.js';
-import type { VmStatus } from './vm-states.js';
+import type { VmStatus } from '../vm-constants.js';
 
 const HLOS = 3;
 const NO_ATTRS: VmAttrs = { noShutdown: false, noReset: false, crashFatal: false };

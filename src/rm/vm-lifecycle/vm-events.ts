@@ -2,11 +2,10 @@
 // `vcpu_halt_callback`, `watchdog_bite_callback`): power-off, PSCI resets, faults and watchdog bites end in EXITED.
 
 import { assertNever } from '../../binary/assert-never.js';
-import { EXIT_CODE, EXIT_FLAG, EXIT_TYPE, type ExitCode, type ExitType } from './vm-exit.js';
+import { EXIT_CODE, EXIT_FLAG, EXIT_TYPE, VM_STATUS, type ExitCode, type ExitType } from '../vm-constants.js';
 import type { LifecycleVm } from './lifecycle-vm.js';
 import { exitedNotification, statusNotification, type VmExitedNotification, type VmStatusNotification } from './lifecycle-notifications.js';
 import { canTransition, type LifecycleEffect } from './vm-state-machine.js';
-import { VM_STATUS } from './vm-states.js';
 
 export type VmEvent =
   /** A vCPU halted POWERED_OFF (PSCI SYSTEM_OFF). */

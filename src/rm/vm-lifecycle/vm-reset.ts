@@ -2,7 +2,7 @@
 // event, a stage repeats until its work completes, and COMPLETED ends in RESET, NOTIFY_VM_STATUS, peers dropped.
 
 import { assertNever } from '../../binary/assert-never.js';
-import { OS_STATUS, VM_STATUS } from './vm-states.js';
+import { OS_STATUS, VM_STATUS } from '../vm-constants.js';
 import { VM_RESET_STAGES, type LifecycleVm, type VmResetStage } from './lifecycle-vm.js';
 import { statusNotification, type VmStatusNotification } from './lifecycle-notifications.js';
 import { canTransition, type LifecycleEffect } from './vm-state-machine.js';

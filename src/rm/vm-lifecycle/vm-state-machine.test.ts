@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LifecycleVm } from './lifecycle-vm.js';
 import { canTransition, checkRequest, decideRequest, type LifecycleDecision, type VmLifecycleRequest } from './vm-state-machine.js';
-import { VM_STATUS, VM_STATUS_NAMES, type VmStatus, type VmStatusName } from './vm-states.js';
+import { VM_STATUS, VM_STATUS_NAMES, type VmStatus, type VmStatusName } from '../vm-constants.js';
 import { VmidAllocator } from './vmid-allocator.js';
 
 const STATES = ['NO_STATE', 'INIT', 'READY', 'RUNNING', 'PAUSED', 'LOAD', 'AUTH', 'INIT_FAILED', 'EXITED', 'RESETTING', 'RESET'] as const;

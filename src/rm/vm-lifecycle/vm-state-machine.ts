@@ -2,12 +2,26 @@
 // state-changing VM-management request (§4.1; vm_mgnt.c, vm_creation.c): who may ask, in which state, RM's answer.
 
 import { assertNever } from '../../binary/assert-never.js';
-import { RM_ERROR, type RmErrorCode } from './lifecycle-errors.js';
+import * as ID from '../messages/message-ids.js';
+import { RM_ERROR, type RmErrorCode } from '../rm-error.js';
+import {
+  EXIT_CODE,
+  EXIT_TYPE,
+  isVmAuthType,
+  VM_AUTH_TYPE,
+  VM_EXIT_ALLOWED_CODES,
+  VM_STATUS,
+  VM_STOP_FLAG_FORCE,
+  VMID_HLOS,
+  VMID_HYP,
+  vmStatusName,
+  type ExitCode,
+  type VmStatus,
+  type VmStatusName,
+} from '../vm-constants.js';
 import { newLifecycleVm, NO_VM_ATTRS, vmAttrs, type LifecycleVm, type VmAttrs } from './lifecycle-vm.js';
 import { exitedNotification, shutdownNotification, statusNotification, type LifecycleNotification } from './lifecycle-notifications.js';
-import { EXIT_CODE, EXIT_TYPE, type ExitCode } from './vm-exit.js';
-import { isVmAuthType, VM_AUTH_TYPE, VM_STATUS, vmStatusName, type VmStatus, type VmStatusName } from './vm-states.js';
-import { VMID_HLOS, VMID_HYP, type VmidPicker } from './vmid-allocator.js';
+import type { VmidPicker } from './vmid-allocator.js';
 
 /** §6.1 as data: for each target state, the states RM lets a VM enter it from. */
 export const VM_STATE_TRANSITIONS: Readonly<Record<VmStatusName, readonly VmStatusName[]>> = Object.freeze({
@@ -86,8 +100,6 @@ export interface VmStartRequest {
   readonly outcome?: RmErrorCode;
 }
 
-export const VM_STOP_FLAG_FORCE = 0x1;
-
 export interface VmStopRequest {
   readonly kind: 'VM_STOP';
   readonly caller: number;
@@ -126,15 +138,15 @@ export type VmLifecycleRequest =
 export type VmLifecycleRequestKind = VmLifecycleRequest['kind'];
 
 export const VM_MGNT_MSG_ID: Readonly<Record<VmLifecycleRequestKind, number>> = Object.freeze({
-  VM_ALLOCATE: 0x5600_0001,
-  VM_DEALLOCATE: 0x5600_0002,
-  VM_START: 0x5600_0004,
-  VM_STOP: 0x5600_0005,
-  VM_RESET: 0x5600_0006,
-  VM_CONFIG_IMAGE: 0x5600_0009,
-  VM_AUTH_IMAGE: 0x5600_000a,
-  VM_INIT: 0x5600_000b,
-  VM_EXIT: 0x5600_0085,
+  VM_ALLOCATE: ID.VM_ALLOCATE,
+  VM_DEALLOCATE: ID.VM_DEALLOCATE,
+  VM_START: ID.VM_START,
+  VM_STOP: ID.VM_STOP,
+  VM_RESET: ID.VM_RESET,
+  VM_CONFIG_IMAGE: ID.VM_CONFIG_IMAGE,
+  VM_AUTH_IMAGE: ID.VM_AUTH_IMAGE,
+  VM_INIT: ID.VM_INIT,
+  VM_EXIT: ID.VM_EXIT,
 });
 
 // ---- Decisions.
@@ -339,15 +351,13 @@ export function vmReset(vm: LifecycleVm | undefined, req: VmResetRequest): Lifec
   return step(vm, VM_STATUS.RESETTING, { resetStage: 'INIT' }, { effects });
 }
 
-const VM_EXIT_CODES: ReadonlySet<number> = new Set<ExitCode>([EXIT_CODE.NORMAL, EXIT_CODE.SOFTWARE_ERROR, EXIT_CODE.BUS_ERROR, EXIT_CODE.DEVICE_ERROR]);
-
 /** VM_EXIT from the VM itself: -> EXITED and NOTIFY_VM_EXITED type VM_EXIT to the owner. */
 export function vmExit(vm: LifecycleVm | undefined, req: VmExitRequest): LifecycleDecision {
   if (req.caller === VMID_HYP) return refused(UNIMPLEMENTED);
   // RM looks the VM up by the caller's VMID and asserts it exists; a request about another VM cannot happen there.
   if (vm === undefined || vm.vmid !== req.caller) return refused(VMID_INVALID);
   if (vm.attrs.crashFatal) return refused(ARGUMENT_INVALID);
-  if ((req.res0 ?? 0) !== 0 || !VM_EXIT_CODES.has(req.exitCode)) return refused(MSG_INVALID);
+  if ((req.res0 ?? 0) !== 0 || !VM_EXIT_ALLOWED_CODES.has(req.exitCode)) return refused(MSG_INVALID);
   // A VM may always shut itself down: RM drops no-shutdown before the transition.
   const attrs = vmAttrs({ ...vm.attrs, noShutdown: false });
   // RM asserts the VM can enter EXITED (only a RUNNING or PAUSED VM can send this); answered VM_STATE here.

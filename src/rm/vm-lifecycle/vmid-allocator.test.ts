@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VmLifecycleError } from './vm-lifecycle-error.js';
-import { RM_QEMU_SECONDARY_VMIDS, VmidAllocator, VMID_DYNAMIC_BASE, VMID_DYNAMIC_END, VMID_HLOS, VMID_HYP, VMID_RM } from './vmid-allocator.js';
+import { VMID_DYNAMIC_BASE, VMID_DYNAMIC_END, VMID_HLOS, VMID_HYP, VMID_RM } from '../vm-constants.js';
+import { RM_QEMU_SECONDARY_VMIDS, VmidAllocator } from './vmid-allocator.js';
 
 const NORESOURCE = { kind: 'refused', ok: false, rmError: 2 };
 

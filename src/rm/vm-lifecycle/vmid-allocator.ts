@@ -1,17 +1,9 @@
 // VMID allocation for VM_ALLOCATE / VM_DEALLOCATE (gunyah.md §4 special VMIDs, §4.1; RM bf31a9a vm_mgnt.c
 // `vm_mgnt_handle_allocate`): vmid 0 = the lowest free dynamic VMID 0x80-0xBE; 1-63 = a free platform secondary VMID.
 
-import { RM_ERROR } from './lifecycle-errors.js';
+import { RM_ERROR } from '../rm-error.js';
+import { VMID_DYNAMIC_BASE, VMID_DYNAMIC_END, VMID_HLOS, VMID_HYP } from '../vm-constants.js';
 import { VmLifecycleError } from './vm-lifecycle-error.js';
-
-export const VMID_HYP = 0x0;
-export const VMID_HLOS = 0x3;
-export const VMID_RM = 0xff;
-export const VMID_DYNAMIC_BASE = 0x80;
-/** Exclusive: RM's free mask is `util_mask(VMID_DYNAMIC_END - VMID_DYNAMIC_BASE)`, so 0xBF itself is never handed out. */
-export const VMID_DYNAMIC_END = 0xbf;
-export const VMID_ANY = 0xfffe;
-export const VMID_PEER_DEFAULT = 0xffff;
 
 /** Bit n set = VMID n is a secondary VMID; RM's QEMU platform `platform_get_secondary_vmids()` (VMIDs 4-31). */
 export const RM_QEMU_SECONDARY_VMIDS = 0xffff_fff0n;

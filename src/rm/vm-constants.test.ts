@@ -1,8 +1,22 @@
+// The shared RM VM-management values (gunyah.md §4.2, §4.3) and their lookups.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRmErrorCode, RM_ERROR, rmErrorName } from './lifecycle-errors.js';
-import { EXIT_CODE, EXIT_FLAG, EXIT_TYPE, exitReasonWord } from './vm-exit.js';
-import { isOsStatus, isVmAuthType, isVmStatus, OS_STATUS, osStatusName, VM_AUTH_TYPE, VM_STATUS, VM_STATUS_NAMES, vmStatusName } from './vm-states.js';
+import * as C from './vm-constants.js';
+import {
+  EXIT_CODE,
+  EXIT_FLAG,
+  EXIT_TYPE,
+  exitReasonWord,
+  isOsStatus,
+  isVmAuthType,
+  isVmStatus,
+  OS_STATUS,
+  osStatusName,
+  VM_AUTH_TYPE,
+  VM_STATUS,
+  VM_STATUS_NAMES,
+  vmStatusName,
+} from './vm-constants.js';
 
 test('VM status values are gunyah.md §4.3 (7 reserved)', () => {
   assert.deepEqual({ ...VM_STATUS }, {
@@ -25,19 +39,6 @@ test('os_status and auth mechanism values are gunyah.md §4.3', () => {
   assert.equal(isVmAuthType(3), false);
 });
 
-test('RM error codes are gunyah.md §3.4', () => {
-  assert.deepEqual({ ...RM_ERROR }, {
-    OK: 0, UNIMPLEMENTED: 0xffffffff, NOMEM: 1, NORESOURCE: 2, DENIED: 3, MSG_INVALID: 4, BUSY: 5,
-    ARGUMENT_INVALID: 6, HANDLE_INVALID: 7, VALIDATE_FAILED: 8, MAP_FAILED: 9, MEM_INVALID: 0xa, MEM_INUSE: 0xb,
-    MEM_RELEASED: 0xc, VMID_INVALID: 0xd, LOOKUP_FAILED: 0xe, IRQ_INVALID: 0xf, IRQ_INUSE: 0x10, IRQ_RELEASED: 0x11,
-    IN_USE: 0x12, IRQ_NOT_MAPPED: 0x13, VM_STATE: 0x14,
-  });
-  assert.equal(rmErrorName(0x14), 'VM_STATE');
-  assert.equal(rmErrorName(0x15), undefined);
-  assert.equal(isRmErrorCode(0xffffffff), true);
-  assert.equal(isRmErrorCode(-1), false);
-});
-
 test('exit types, exit codes and exit_reason[0] are gunyah.md §4.2', () => {
   assert.deepEqual({ ...EXIT_TYPE }, {
     VM_EXIT: 0, PLATFORM_OFF: 1, PLATFORM_RESET: 2, PSCI_SYSTEM_RESET2: 3, WATCHDOG_BITE: 4, SOFTWARE_ERROR: 5, ASYNC_HW_ERROR: 6, VM_STOP_FORCED: 7,
@@ -46,4 +47,14 @@ test('exit types, exit codes and exit_reason[0] are gunyah.md §4.2', () => {
   assert.deepEqual({ ...EXIT_FLAG }, { RESTART: 1, SMC64: 0x8000 });
   assert.equal(exitReasonWord(EXIT_FLAG.RESTART | EXIT_FLAG.SMC64, EXIT_CODE.DEVICE_ERROR), 0x0004_8001);
   assert.equal(exitReasonWord(0x1_0001, EXIT_CODE.NORMAL), 1, 'flags are 16 bits');
+});
+
+test('special VMIDs are gunyah.md §4 (RM rm_types.h); Linux root VM is RM', () => {
+  assert.deepEqual(
+    [C.VMID_HYP, C.VMID_HLOS, C.VMID_RM, C.VMID_DYNAMIC_BASE, C.VMID_DYNAMIC_END, C.VMID_ANY, C.VMID_PEER_DEFAULT],
+    [0, 3, 0xff, 0x80, 0xbf, 0xfffe, 0xffff],
+  );
+  assert.equal(C.GUNYAH_VMID_ROOT_VM, C.VMID_RM);
+  assert.deepEqual([C.EXIT_FLAG_RESTART, C.EXIT_FLAG_SMC64], [EXIT_FLAG.RESTART, EXIT_FLAG.SMC64]);
+  assert.deepEqual([...C.VM_EXIT_ALLOWED_CODES].sort(), [0, 1, 3, 4]);
 });
