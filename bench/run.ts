@@ -15,6 +15,7 @@ import { idleRssBench, IDLE_RSS_DEFAULTS, IDLE_RSS_QUICK } from './idle-rss.js';
 import { restoreLatencyBench, RESTORE_LATENCY_DEFAULTS, RESTORE_LATENCY_QUICK } from './restore-latency.js';
 import { cloneBench, CLONE_DEFAULTS, CLONE_QUICK } from './clone.js';
 import { hypercallBench, HYPERCALL_DEFAULTS, HYPERCALL_QUICK } from './hypercall.js';
+import { rmRpcBench, RM_RPC_DEFAULTS, RM_RPC_QUICK } from './rm-rpc.js';
 
 const quick = process.env['BOTHY_BENCH_QUICK'] === '1';
 
@@ -24,6 +25,7 @@ const BENCHES: Record<string, { readonly about: string; readonly run: () => Prom
   'idle-rss': { about: 'RSS and CPU of an idle 256 MiB guest vs QEMU microvm (~40 s)', run: () => idleRssBench(quick ? IDLE_RSS_QUICK : IDLE_RSS_DEFAULTS) },
   'restore-latency': { about: 'snapshot restore → guest runs, warm and cold, 256 MiB and 2 GiB, vs QEMU -incoming (~25 s)', run: () => restoreLatencyBench(quick ? RESTORE_LATENCY_QUICK : RESTORE_LATENCY_DEFAULTS) },
   'hypercall': { about: 'SMCCC call round trip through the port doorbell vs a plain port exit (~60 s)', run: () => hypercallBench(quick ? HYPERCALL_QUICK : HYPERCALL_DEFAULTS) },
+  'rm-rpc': { about: 'VM_GET_VMID round trip over a daemon\'s rm.sock vs a bare SOCK_SEQPACKET echo (~25 s)', run: () => rmRpcBench(quick ? RM_RPC_QUICK : RM_RPC_DEFAULTS) },
   'clone': { about: '32 clones of a 256 MiB snapshot in one process: time to all first exits, RSS per clone (~25 s)', run: () => cloneBench(quick ? CLONE_QUICK : CLONE_DEFAULTS) },
 };
 

@@ -5,6 +5,7 @@ import { addVmOptions } from './vm-options.js';
 import { runCommand, type RunOptions } from './run.js';
 import { dumpFirmwareCommand } from './dump-firmware.js';
 import { addCtlCommand } from './ctl.js';
+import { addDaemonCommand } from './daemon.js';
 import { restoreCommand, cloneCommand, type RestoreOptions } from './restore.js';
 import { SnapshotError } from '../snapshot/snapshot-error.js';
 import { addSuperviseOptions } from './supervise.js';
@@ -82,6 +83,10 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   addCtlCommand(program, (c) => {
+    code = c;
+  });
+
+  addDaemonCommand(program, (c) => {
     code = c;
   });
 
