@@ -3,13 +3,13 @@
 // DIR/api.sock, the HTTP/JSON API (docs/daemon-openapi.json). A misbehaving client only loses its own link.
 
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
-import { assertNever } from '../binary/assert-never.js';
+import { join } from 'node:path';
 import { ResourceManager, type RmLink } from '../rm/server/resource-manager.js';
 import type { RmServerEvent } from '../rm/server/rm-server-event.js';
 import { RmTransportError } from '../rm/transport/rm-transport-error.js';
 import type { SeqpacketConnection } from '../rm/transport/seqpacket-connection.js';
 import { listenSeqpacket, type SeqpacketServer } from '../rm/transport/seqpacket-server.js';
-import { occupant } from '../rm/transport/socket-path.js';
+import { claimSocketPath } from '../rm/transport/socket-path.js';
 import { buildDaemonApi, type DaemonApiApp } from './build-daemon-api.js';
 import type { DaemonStatus } from './daemon-api-schemas.js';
 import { prepareDaemonDir, type DaemonPaths } from './daemon-dir.js';
@@ -39,47 +39,30 @@ function alreadyRunning(dir: string, which: string, cause: unknown): DaemonError
   return new DaemonError('already-running', `Cannot start: another bothy daemon serves ${dir} (something answers on its ${which}); stop that daemon first, or choose another --dir`, { cause });
 }
 
-/** The transport's refusals of rm.sock, in the daemon's words. */
-function rmListenError(paths: DaemonPaths, e: unknown): Error {
+/** The transport's refusals of one of the daemon's sockets, in the daemon's words. */
+function socketError(paths: DaemonPaths, which: 'rm.sock' | 'api.sock', e: unknown): Error {
   if (!(e instanceof RmTransportError)) return e as Error;
   switch (e.code) {
     case 'socket-in-use':
-      return alreadyRunning(paths.dir, 'rm.sock', e);
+      return alreadyRunning(paths.dir, which, e);
     case 'listen-failed':
-      // Two daemons started at once: the other bound rm.sock between our check and our bind.
-      if (/in use/i.test(e.message)) return alreadyRunning(paths.dir, 'rm.sock', e);
+      // Two daemons started at once: the other bound the socket between our check and our bind.
+      if (/in use/i.test(e.message)) return alreadyRunning(paths.dir, which, e);
       return new DaemonError('listen-failed', e.message, { cause: e });
     case 'path-taken':
     case 'path-too-long':
       return new DaemonError(e.code === 'path-taken' ? 'listen-failed' : 'path-too-long', e.message, { cause: e });
     default:
-      return new DaemonError('listen-failed', `Cannot listen on ${paths.rmSocket}: ${e.message}`, { cause: e });
+      return new DaemonError('listen-failed', `Cannot listen on ${join(paths.dir, which)}: ${e.message}`, { cause: e });
   }
 }
 
-/** Frees DIR/api.sock for binding: nothing there, or a socket nobody listens on any more (removed). */
+/** Frees DIR/api.sock for binding (fastify's listen would not replace a stale socket file). */
 async function claimApiSocket(paths: DaemonPaths): Promise<void> {
-  const path = paths.apiSocket;
-  let isSocket: boolean;
   try {
-    isSocket = lstatSync(path).isSocket();
+    await claimSocketPath(paths.apiSocket, 'the API socket');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new DaemonError('listen-failed', `Cannot use ${path} for the API socket: ${(e as Error).message}`, { cause: e });
-  }
-  if (!isSocket) throw new DaemonError('listen-failed', `Cannot listen on ${path}: it exists and is not a socket; remove it`);
-  const who = await occupant(path);
-  switch (who.kind) {
-    case 'nobody':
-      unlinkSync(path);
-      return;
-    case 'stream':
-    case 'other-type':
-      throw alreadyRunning(paths.dir, 'api.sock', undefined);
-    case 'unknown':
-      throw new DaemonError('listen-failed', `Cannot tell whether another process listens on ${path} (${who.code}); if none does, remove the file`);
-    default:
-      return assertNever(who, 'socket occupant');
+    throw socketError(paths, 'api.sock', e);
   }
 }
 
@@ -126,7 +109,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     rmServer = await listenSeqpacket(paths.rmSocket, { mode: SOCKET_MODE });
   } catch (e) {
     rm.close();
-    throw rmListenError(paths, e);
+    throw socketError(paths, 'rm.sock', e);
   }
   rmServer.onError((e, c) => log(`rm: ${c !== undefined ? `client ${c.id}: ` : ''}${e.message}`));
   rmServer.onConnection((c) => rm.attach(rmLink(c, log)));

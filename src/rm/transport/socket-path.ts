@@ -43,14 +43,14 @@ export function occupant(path: string): Promise<Occupant> {
   });
 }
 
-/** Makes `path` free to bind: nothing there, or a stale socket (which is removed). */
-export async function claimSocketPath(path: string): Promise<void> {
+/** Makes `path` free to bind: nothing there, or a stale socket (which is removed). `role` names it in messages. */
+export async function claimSocketPath(path: string, role = 'the RM socket'): Promise<void> {
   let isSocket: boolean;
   try {
     isSocket = lstatSync(path).isSocket();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new RmTransportError('path-taken', `Cannot use ${path} for the RM socket: ${(e as Error).message}`, { cause: e });
+    throw new RmTransportError('path-taken', `Cannot use ${path} for ${role}: ${(e as Error).message}`, { cause: e });
   }
   if (!isSocket) {
     throw new RmTransportError('path-taken', `Cannot listen on ${path}: it exists and is not a socket; remove it or choose another directory`);
@@ -64,7 +64,7 @@ export async function claimSocketPath(path: string): Promise<void> {
     case 'other-type':
       throw new RmTransportError('socket-in-use', `Cannot listen on ${path}: another process is listening there (another bothy daemon?); stop it or choose another directory`);
     case 'unknown':
-      throw new RmTransportError('socket-in-use', `Cannot listen on ${path}: cannot tell whether another process listens there (${who.code}); if none does, remove the file`);
+      throw new RmTransportError('listen-failed', `Cannot listen on ${path}: cannot tell whether another process listens there (${who.code}); if none does, remove the file`);
     default:
       return assertNever(who, 'socket occupant');
   }
