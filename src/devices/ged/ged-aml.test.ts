@@ -16,9 +16,8 @@ import {
   writeTableFiles,
 } from '../../firmware/acpi/testing.js';
 import { GedAml } from './ged-aml.js';
+import { hexBytes as h, asciiBytes as ascii } from '../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
-const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 const bytesOf = (g: GedAml): number[] => {
   const out = new ByteSink();
   g.appendAml(out);

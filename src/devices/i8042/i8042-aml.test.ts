@@ -14,8 +14,8 @@ import {
   toolMissing,
   writeTableFiles,
 } from '../../firmware/acpi/testing.js';
+import { hexBytes as h } from '../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 const ps2 = i8042Aml({ dataPort: PORTS.I8042_DATA, commandPort: PORTS.I8042_COMMAND, irq: IRQS.I8042_KBD });
 const CRS = h(`47 01 60 00 60 00 01 01
                47 01 64 00 64 00 01 01

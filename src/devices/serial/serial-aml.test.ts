@@ -15,8 +15,8 @@ import {
   toolMissing,
   writeTableFiles,
 } from '../../firmware/acpi/testing.js';
+import { hexBytes as h } from '../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 const com1 = serialAml({ name: 'COM1', uid: 0, base: PORTS.COM1, length: PORTS.COM1_LEN, irq: IRQS.COM1 });
 
 test('COM1 AML: Device(\\_SB.COM1) with PNP0501, _UID 0, _DDN and IO 0x3F8/8 + IRQ 4', () => {

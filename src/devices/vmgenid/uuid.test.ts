@@ -11,8 +11,8 @@ import {
   UUID_SIZE,
 } from './uuid.js';
 import { VmGenIdError } from './vmgenid-error.js';
+import { hexBytes as h } from '../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 
 test('UUID layouts are 16 bytes with RFC 4122 and Windows GUID field offsets', () => {
   assert.equal(UUID_SIZE, 16);

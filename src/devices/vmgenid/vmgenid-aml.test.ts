@@ -15,9 +15,8 @@ import {
 } from '../../firmware/acpi/testing.js';
 import { GedAml } from '../ged/ged-aml.js';
 import { vmgenidAml, vmgenidGedEvent } from './vmgenid-aml.js';
+import { hexBytes as h, asciiBytes as ascii } from '../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
-const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 const GPA = gpa(0xdfff0);
 const GSI = gsi(5);
 

@@ -6,8 +6,8 @@ import { SharedState } from '../shared-state.js';
 import { parseUuid } from './uuid.js';
 import { STATE_VERSION, VmGenId, VmGenIdState, vmgenidState, type VmGenIdWiring } from './vmgenid.js';
 import { VmGenIdError } from './vmgenid-error.js';
+import { hexBytes as h } from '../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 const QEMU_GUID = '324e6eaf-d1d1-4bf6-bf41-b9bb6c91fb87';
 const QEMU_GUEST_BYTES = h('af 6e 4e 32 d1 d1 f6 4b bf 41 b9 bb 6c 91 fb 87');
 const OTHER_GUID = 'aaaaaaaa-0001-4000-8000-00000000000a';

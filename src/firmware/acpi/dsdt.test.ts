@@ -5,8 +5,8 @@ import { SDT_HEADER } from './sdt-header.js';
 import { sum8 } from '../../binary/checksum.js';
 import * as aml from './aml/index.js';
 import type { ByteSink } from '../../binary/byte-sink.js';
+import { hexBytes as h } from '../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 
 function indexOf(hay: Uint8Array, needle: readonly number[]): number {
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {

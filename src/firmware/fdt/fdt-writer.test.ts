@@ -8,8 +8,8 @@ import { FdtWriter } from './fdt-writer.js';
 import { FdtError } from './fdt-error.js';
 import { FDT_HEADER, FDT_PROP_HEADER, FDT_RESERVE_ENTRY } from './fdt-header.js';
 import { dtcDecompile, dtToolMissing, fdtget } from './testing.js';
+import { hexBytes as h } from '../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 
 test('FDT layouts have the spec sizes and offsets (DTSpec v0.4 §5.2-§5.4)', () => {
   assert.equal(FDT_HEADER.size, 40);

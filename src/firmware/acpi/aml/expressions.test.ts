@@ -6,8 +6,8 @@ import { notify } from './statements.js';
 import { path } from './name-string.js';
 import { amlBytes, type AmlTerm } from './aml-term.js';
 import { AcpiError } from '../acpi-error.js';
+import { hexBytes as h } from '../../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 const bytes = (...t: AmlTerm[]): number[] => [...amlBytes(...t)];
 
 test('Arg0-6 and Local0-7', () => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { encodeNameString, nameSeg, path } from './name-string.js';
 import { amlBytes } from './aml-term.js';
 import { AcpiError } from '../acpi-error.js';
+import { hexBytes as h } from '../../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 const isBadName = (e: unknown): boolean => e instanceof AcpiError && e.code === 'bad-name';
 
 test('NameSeg pads short names with underscores', () => {

@@ -10,8 +10,8 @@ import { add, and, lAnd, lEqual, lNot, or, store, toInteger } from './expression
 import { path } from './name-string.js';
 import { amlBytes, type AmlTerm } from './aml-term.js';
 import { AcpiError } from '../acpi-error.js';
+import { hexBytes as h } from '../../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 const bytes = (...t: AmlTerm[]): number[] => [...amlBytes(...t)];
 
 test('Name objects', () => {

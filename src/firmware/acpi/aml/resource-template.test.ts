@@ -18,8 +18,8 @@ import {
 import { amlBytes } from './aml-term.js';
 import { sum8 } from '../../../binary/checksum.js';
 import { AcpiError } from '../acpi-error.js';
+import { hexBytes as h } from '../../../binary/test-bytes.js';
 
-const h = (s: string): number[] => s.split(/\s+/).filter(Boolean).map((x) => Number.parseInt(x, 16));
 
 test('descriptor layouts have their spec sizes', () => {
   assert.equal(IO_PORT_DESCRIPTOR.size, 8);
