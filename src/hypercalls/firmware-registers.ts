@@ -112,20 +112,18 @@ const FW_REGS: readonly FwRegDescriptor[] = [
   { kind: 'bitmap', id: KVM_REG_ARM_VENDOR_HYP_BMAP_2, name: 'KVM_REG_ARM_VENDOR_HYP_BMAP_2', bitmap: 'VENDOR_HYP_2' },
 ];
 const BY_ID: ReadonlyMap<bigint, FwRegDescriptor> = new Map(FW_REGS.map((d) => [d.id, d]));
-const BITMAP_REG_NAME: Readonly<Record<FwBitmapName, string>> = {
-  STD: 'KVM_REG_ARM_STD_BMAP',
-  STD_HYP: 'KVM_REG_ARM_STD_HYP_BMAP',
-  VENDOR_HYP: 'KVM_REG_ARM_VENDOR_HYP_BMAP',
-  VENDOR_HYP_2: 'KVM_REG_ARM_VENDOR_HYP_BMAP_2',
-};
+/** The bitmap registers' rows of FW_REGS, by bitmap. */
+const BITMAP_REGS = Object.fromEntries(
+  FW_REGS.flatMap((d) => (d.kind === 'bitmap' ? [[d.bitmap, d] as const] : [])),
+) as Readonly<Record<FwBitmapName, FwRegDescriptor>>;
+const BITMAP_REG_NAME: Readonly<Record<FwBitmapName, string>> = mapBitmaps((b) => BITMAP_REGS[b].name);
 
 /** The register that holds each bitmap. */
-export const FW_BITMAP_REG_ID: Readonly<Record<FwBitmapName, bigint>> = {
-  STD: KVM_REG_ARM_STD_BMAP,
-  STD_HYP: KVM_REG_ARM_STD_HYP_BMAP,
-  VENDOR_HYP: KVM_REG_ARM_VENDOR_HYP_BMAP,
-  VENDOR_HYP_2: KVM_REG_ARM_VENDOR_HYP_BMAP_2,
-};
+export const FW_BITMAP_REG_ID: Readonly<Record<FwBitmapName, bigint>> = mapBitmaps((b) => BITMAP_REGS[b].id);
+
+function mapBitmaps<T>(f: (b: FwBitmapName) => T): Record<FwBitmapName, T> {
+  return { STD: f('STD'), STD_HYP: f('STD_HYP'), VENDOR_HYP: f('VENDOR_HYP'), VENDOR_HYP_2: f('VENDOR_HYP_2') };
+}
 
 /** Function ids gated by one bitmap bit (kvm_smccc_test_fw_bmap; DISCOVER_IMPL is VMM-served and gated here too). */
 const GATED_FIDS: ReadonlyMap<number, readonly [FwBitmapName, number]> = new Map([
