@@ -6,6 +6,7 @@ import { EXIT_CODE, EXIT_FLAG, EXIT_TYPE, VM_STATUS, type ExitCode, type ExitTyp
 import type { LifecycleVm } from './lifecycle-vm.js';
 import { exitedNotification, statusNotification, type VmExitedNotification, type VmStatusNotification } from './lifecycle-notifications.js';
 import { canTransition, type LifecycleEffect } from './vm-state-machine.js';
+import { psciReset2ExtraReason } from '../messages/notifications.js';
 
 export type VmEvent =
   /** A vCPU halted POWERED_OFF (PSCI SYSTEM_OFF). */
@@ -52,8 +53,8 @@ function exitShape(vm: LifecycleVm, e: VmEvent): ExitShape {
     case 'SYSTEM_RESET':
       return { type: EXIT_TYPE.PLATFORM_RESET, flags: 0, code, extra: [] };
     case 'SYSTEM_RESET2': {
-      const cookie = BigInt.asUintN(e.smc64 ? 64 : 32, e.cookie);
-      const extra = [e.resetType >>> 0, Number(cookie & 0xffff_ffffn), Number(cookie >> 32n)];
+      // Wrapped to the register widths first: a guest's values are never refused, only narrowed.
+      const extra = psciReset2ExtraReason({ reset_type: e.resetType >>> 0, cookie: BigInt.asUintN(64, e.cookie) }, e.smc64);
       return { type: EXIT_TYPE.PSCI_SYSTEM_RESET2, flags: e.smc64 ? EXIT_FLAG.SMC64 : 0, code, extra };
     }
     case 'FAULT':
